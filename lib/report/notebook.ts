@@ -1,0 +1,102 @@
+// What every notebook does first and last: choose the backend, say which backend and run size are
+// in force, collect the numbers a reader wants, and write them to report/results/<name>.json.
+import * as fs from 'fs';
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
+import { BackendChoice, chooseBackend } from '../backend';
+import { reportDir } from './paths';
+import { runSize, RunSize } from './size';
+
+export interface Headline {
+  label: string;
+  /** Dotted path into the results, e.g. "models.sm-8.heldout_loglik_per_image". */
+  path: string;
+  unit?: string;
+}
+
+export interface NotebookRun {
+  name: string;
+  size: RunSize;
+  backend: BackendChoice;
+  /** Filled by the notebook; saved as JSON together with backend, size and timings. */
+  results: Record<string, unknown>;
+  /** Marks a number for the report's "results at a glance" table. */
+  headline(label: string, path: string, unit?: string): void;
+  /** Runs `work`, records its wall time as timings_seconds.<label>, returns its value. */
+  time<T>(label: string, work: () => T | Promise<T>): Promise<T>;
+  /** Writes report/results/<name>.json; throws if any number is NaN or infinite. */
+  save(): string;
+}
+
+export function resultsDir(): string {
+  return path.join(reportDir(), 'results');
+}
+
+/** Every path to a non-finite number (or undefined value) in `value`, e.g. ["models.nce-4.min_eigenvalue"]. */
+export function nonFinitePaths(value: unknown, at = ''): string[] {
+  if (typeof value === 'number') return Number.isFinite(value) ? [] : [at || '(root)'];
+  if (value === undefined) return [at || '(root)'];
+  if (value === null || typeof value !== 'object') return [];
+  const entries = Array.isArray(value) || ArrayBuffer.isView(value)
+    ? Array.from(value as ArrayLike<unknown>, (item, i) => [String(i), item] as const)
+    : Object.entries(value);
+  return entries.flatMap(([key, item]) => nonFinitePaths(item, at ? `${at}.${key}` : key));
+}
+
+/** Reads a dotted path ("a.b-c.d") out of nested objects; undefined when absent. */
+export function valueAt(root: unknown, dotted: string): unknown {
+  return dotted.split('.').reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), root);
+}
+
+export async function startNotebook(name: string): Promise<NotebookRun> {
+  if (!/^[0-9]{2}-[a-z0-9-]+$/.test(name)) {
+    throw new Error(`startNotebook("${name}"): expected a name like "01-mnist-gaussian" (two digits, dash, lower-case words)`);
+  }
+  const size = runSize();
+  const backend = await chooseBackend();
+  const timings: Record<string, number> = {};
+  const headlines: Headline[] = [];
+  const results: Record<string, unknown> = {};
+  console.log(`TensorFlow.js ${tf.version.tfjs}, backend: ${backend.name} (${backend.reason}); run size: ${size}`);
+
+  return {
+    name,
+    size,
+    backend,
+    results,
+    headline(label, dotted, unit) {
+      headlines.push({ label, path: dotted, unit });
+    },
+    async time(label, work) {
+      const start = performance.now();
+      const value = await work();
+      timings[label] = (performance.now() - start) / 1000;
+      return value;
+    },
+    save() {
+      const missing = headlines.filter((h) => typeof valueAt(results, h.path) !== 'number');
+      if (missing.length) {
+        throw new Error(`${name}: headline paths with no number in results: ${missing.map((h) => h.path).join(', ')}`);
+      }
+      const document = {
+        notebook: name,
+        backend: backend.name,
+        backend_reason: backend.reason,
+        size,
+        node: process.version,
+        tfjs: tf.version.tfjs,
+        saved_at: new Date().toISOString(),
+        ...results,
+        timings_seconds: timings,
+        headlines,
+      };
+      const bad = nonFinitePaths(document);
+      if (bad.length) throw new Error(`${name}: results hold non-finite or undefined values at ${bad.join(', ')}`);
+      fs.mkdirSync(resultsDir(), { recursive: true });
+      const file = path.join(resultsDir(), `${name}.json`);
+      fs.writeFileSync(file, `${JSON.stringify(document, null, 2)}\n`);
+      console.log(`results written to ${path.relative(process.cwd(), file)}`);
+      return file;
+    },
+  };
+}

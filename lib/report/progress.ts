@@ -1,0 +1,76 @@
+// Progress of long loops, shown in place: one display that is overwritten in a notebook, a
+// carriage-return line in a terminal, and a few plain lines in logs (CI), so output never floods.
+import * as jupyter from 'tslab/dist/jupyter';
+import * as tslab from 'tslab';
+
+/** Extra numbers shown beside the percentage, e.g. { loss: 0.123 }. */
+export type ProgressValues = Record<string, number>;
+
+export interface Progress {
+  update(done: number, values?: ProgressValues): void;
+  /** Prints the final line (with total time) and stops updating. */
+  finish(values?: ProgressValues): void;
+}
+
+const NOTEBOOK_INTERVAL_MS = 500;
+const LOG_INTERVAL_MS = 15_000;
+
+function formatSeconds(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '?';
+  if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 1 : 0)}s`;
+  return `${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`;
+}
+
+function formatValues(values: ProgressValues): string {
+  return Object.entries(values)
+    .map(([key, value]) => `${key} ${Math.abs(value) >= 1e4 || (Math.abs(value) < 1e-3 && value !== 0) ? value.toExponential(3) : value.toFixed(4)}`)
+    .join('  ');
+}
+
+/** Where progress goes: a tslab display inside a notebook, else stderr (in place when a TTY). */
+type Sink = { kind: 'notebook' | 'tty' | 'log' | 'off'; write(line: string, final: boolean): void };
+
+function chooseSink(): Sink {
+  if (process.env.LFR_PROGRESS === 'off' || process.env.NODE_TEST_CONTEXT) return { kind: 'off', write: () => {} };
+  if (jupyter.lastWriteDisplayData != null) {
+    const display = tslab.newDisplay();
+    return { kind: 'notebook', write: (line) => display.text(line) };
+  }
+  if (process.stderr.isTTY) {
+    return { kind: 'tty', write: (line, final) => process.stderr.write(`\r\x1b[2K${line}${final ? '\n' : ''}`) };
+  }
+  return { kind: 'log', write: (line) => process.stderr.write(`${line}\n`) };
+}
+
+export function createProgress(label: string, total: number): Progress {
+  const sink = chooseSink();
+  const start = Date.now();
+  const interval = sink.kind === 'log' ? LOG_INTERVAL_MS : NOTEBOOK_INTERVAL_MS;
+  let lastShown = -Infinity;
+  let finished = false;
+  let last: { done: number; values: ProgressValues } = { done: 0, values: {} };
+
+  const line = (done: number, values: ProgressValues, final: boolean): string => {
+    const elapsed = (Date.now() - start) / 1000;
+    const fraction = total > 0 ? Math.min(1, done / total) : 1;
+    const timing = final
+      ? `in ${formatSeconds(elapsed)}`
+      : `ETA ${formatSeconds(fraction > 0 ? (elapsed * (1 - fraction)) / fraction : NaN)}`;
+    return `${label}: ${(100 * fraction).toFixed(0).padStart(3)}% (${done}/${total})  ${formatValues(values)}  ${timing}`;
+  };
+
+  return {
+    update(done, values = {}) {
+      last = { done, values };
+      const now = Date.now();
+      if (finished || now - lastShown < interval) return;
+      lastShown = now;
+      sink.write(line(done, values, false), false);
+    },
+    finish(values) {
+      if (finished) return;
+      finished = true;
+      sink.write(line(last.done, values ?? last.values, true), true);
+    },
+  };
+}

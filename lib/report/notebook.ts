@@ -65,7 +65,8 @@ export async function startNotebook(name: string): Promise<NotebookRun> {
     backend,
     results,
     headline(label, dotted, unit) {
-      headlines.push({ label, path: dotted, unit });
+      // JSON has no undefined: leave the key out rather than fail the finiteness check.
+      headlines.push(unit === undefined ? { label, path: dotted } : { label, path: dotted, unit });
     },
     async time(label, work) {
       const start = performance.now();

@@ -1,0 +1,263 @@
+// Random 28×28 grey patches of natural photographs, with a hold-out set no fitting sees, preprocessed
+// to [0, 1], dequantised and centred by the per-pixel mean image of the training patches.
+//
+// Sampling rule: each image contributes patches in proportion to the number of positions a patch can
+// take in it (≈ its area), rounded by largest remainder. With few photos (the 9 embedded ones) that
+// spreads patches by area; with many (Flickr30k's 31,783) at most ⌈N/2⌉ images — a seeded random
+// choice — are decoded, so each gives about 2 patches, as the 2020 report took.
+//
+// Hold-out rule: with ≥ 20 usable images, whole images are held out (a seeded choice of a fraction
+// nHoldout/(nTrain+nHoldout) of them). With fewer, every image is split by position: a full-width
+// horizontal band at a seeded height holds the hold-out patches and the rows above and below it the
+// training patches; a patch never crosses the band's edge, so no pixel is in both sets.
+import * as path from 'path';
+import { createRng, permutation, Rng } from '../random';
+import { decodeUsable, GrayImage, listPhotoFiles, photosFolder, SkippedFile, skippedWarning } from './photos';
+
+export const PATCH_SIDE = 28;
+export const DEFAULT_TRAIN_PATCHES = 50_000;
+/** The 2020 report's rate with Flickr30k; also caps how many images a huge folder costs to decode. */
+export const MIN_PATCHES_PER_IMAGE = 2;
+export const HOLDOUT_BY_IMAGE_MIN_IMAGES = 20;
+
+export interface PatchOptions {
+  /** Folder of JPEG/PNG photographs; default env LFR_PHOTOS_DIR, else data/natural/. */
+  folder?: string;
+  /** Training patches (default 50,000). */
+  nTrain?: number;
+  /** Hold-out patches (default nTrain / 5). */
+  nHoldout?: number;
+  seed?: number;
+  /** Patch side in pixels (default 28). */
+  side?: number;
+}
+
+export type HoldoutRule = 'by-image' | 'by-position';
+
+export interface ImageUse {
+  file: string;
+  width: number;
+  height: number;
+  train: number;
+  holdout: number;
+  /** by-position only: the hold-out band's first row and height. */
+  band?: { top: number; height: number };
+}
+
+export interface PatchSet {
+  folder: string;
+  side: number;
+  nTrain: number;
+  nHoldout: number;
+  /** [nTrain, side²] row-major: (grey + U(0,1)) / 256 − mean. */
+  train: Float32Array;
+  /** [nHoldout, side²], preprocessed with the training mean. */
+  holdout: Float32Array;
+  /** [side²] per-pixel mean image of the dequantised training patches. */
+  mean: Float32Array;
+  /** [n, 3] (image index into `images`, x, y of the top-left corner) of each patch. */
+  trainOrigins: Int32Array;
+  holdoutOrigins: Int32Array;
+  holdoutRule: HoldoutRule;
+  images: ImageUse[];
+  skipped: SkippedFile[];
+  /** Folder entries that are not .jpg/.jpeg/.png files. */
+  ignored: string[];
+  seconds: { decode: number; extract: number; total: number };
+}
+
+/** Allowed top-left rows [from, to) of a patch; columns are always 0 … width − side. */
+interface RowRange {
+  from: number;
+  to: number;
+}
+
+interface Regions {
+  train: RowRange[];
+  holdout: RowRange[];
+  band?: { top: number; height: number };
+}
+
+function checkCount(name: string, value: number, allowZero: boolean): void {
+  if (!Number.isInteger(value) || value < (allowZero ? 0 : 1)) {
+    throw new Error(`preparePatches: ${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer, got ${value}`);
+  }
+}
+
+function rowCount(ranges: RowRange[]): number {
+  return ranges.reduce((sum, r) => sum + (r.to - r.from), 0);
+}
+
+/** Splits `total` into integer parts proportional to `weights` (largest remainder, ties to the lower index). */
+export function largestRemainder(total: number, weights: number[]): number[] {
+  const sum = weights.reduce((a, b) => a + b, 0);
+  if (sum <= 0) return weights.map(() => 0);
+  const quotas = weights.map((w) => (total * w) / sum);
+  const parts = quotas.map(Math.floor);
+  let left = total - parts.reduce((a, b) => a + b, 0);
+  const order = quotas.map((q, i) => ({ i, frac: q - Math.floor(q) })).sort((a, b) => b.frac - a.frac || a.i - b.i);
+  for (let k = 0; left > 0; k++, left--) parts[order[k].i]++;
+  return parts;
+}
+
+/** By position: a full-width band of height max(side, ⌈f·H⌉) at a seeded row, training rows around it. */
+function bandRegions(height: number, side: number, fraction: number, rng: Rng): Regions {
+  const all = { from: 0, to: height - side + 1 };
+  const bandHeight = Math.max(side, Math.ceil(fraction * height));
+  // Band tops that leave at least one full patch of training rows above or below the band.
+  const tops: number[] = [];
+  for (let top = 0; top + bandHeight <= height; top++) {
+    if (top >= side || height - top - bandHeight >= side) tops.push(top);
+  }
+  if (fraction === 0 || tops.length === 0) return { train: [all], holdout: [] };
+  const top = tops[rng.int(tops.length)];
+  const train: RowRange[] = [];
+  if (top >= side) train.push({ from: 0, to: top - side + 1 });
+  if (height - top - bandHeight >= side) train.push({ from: top + bandHeight, to: height - side + 1 });
+  return { train, holdout: [{ from: top, to: top + bandHeight - side + 1 }], band: { top, height: bandHeight } };
+}
+
+/** Patch positions drawn uniformly over an image's allowed rows and all columns. */
+function drawOrigin(image: GrayImage, ranges: RowRange[], side: number, rng: Rng): [number, number] {
+  let row = rng.int(rowCount(ranges));
+  let y = 0;
+  for (const range of ranges) {
+    const length = range.to - range.from;
+    if (row < length) {
+      y = range.from + row;
+      break;
+    }
+    row -= length;
+  }
+  return [rng.int(image.width - side + 1), y];
+}
+
+/**
+ * Fills `out` with one patch per entry of `owners` (image indices, already in a shuffled order):
+ * (grey + u) / 256 with u ~ U(0, 1) per pixel — one grey level of uniform noise, so the values are
+ * continuous in [0, 1) and no pixel has zero variance.
+ */
+function extract(images: GrayImage[], regions: RowRange[][], owners: Int32Array, side: number, rng: Rng) {
+  const pixelsPerPatch = side * side;
+  const out = new Float32Array(owners.length * pixelsPerPatch);
+  const origins = new Int32Array(owners.length * 3);
+  for (let row = 0; row < owners.length; row++) {
+    const image = images[owners[row]];
+    const [x, y] = drawOrigin(image, regions[owners[row]], side, rng);
+    origins.set([owners[row], x, y], row * 3);
+    let k = row * pixelsPerPatch;
+    for (let r = 0; r < side; r++) {
+      const start = (y + r) * image.width + x;
+      for (let c = 0; c < side; c++) out[k++] = (image.pixels[start + c] + rng.uniform()) / 256;
+    }
+  }
+  return { out, origins };
+}
+
+/** Image indices repeated by their counts, then shuffled, so any prefix of the patches is a fair sample. */
+function shuffledOwners(counts: number[], rng: Rng): Int32Array {
+  const owners = new Int32Array(counts.reduce((a, b) => a + b, 0));
+  let k = 0;
+  counts.forEach((count, i) => owners.fill(i, k, (k += count)));
+  const order = permutation(owners.length, rng);
+  return owners.map((_, j) => owners[order[j]]);
+}
+
+/**
+ * Deterministic for a given folder content and options: the same seed gives the same patches.
+ * Warns once (console.warn) when files were skipped; throws when no image is usable.
+ */
+export async function preparePatches(options: PatchOptions = {}): Promise<PatchSet> {
+  const started = performance.now();
+  const side = options.side ?? PATCH_SIDE;
+  const nTrain = options.nTrain ?? DEFAULT_TRAIN_PATCHES;
+  const nHoldout = options.nHoldout ?? Math.round(nTrain / 5);
+  const seed = options.seed ?? 1;
+  checkCount('side', side, false);
+  checkCount('nTrain', nTrain, false);
+  checkCount('nHoldout', nHoldout, true);
+  const folder = photosFolder(options.folder);
+  const rng = createRng(seed);
+  const [orderRng, holdoutRng, trainRng, testRng] = [rng.fork(), rng.fork(), rng.fork(), rng.fork()].map(createRng);
+
+  const { candidates, ignored } = listPhotoFiles(folder);
+  const maxImages = Math.ceil((nTrain + nHoldout) / MIN_PATCHES_PER_IMAGE);
+  const names = candidates.length > maxImages ? Array.from(permutation(candidates.length, orderRng), (i) => candidates[i]) : candidates;
+  const { images, skipped } = await decodeUsable(folder, names, side, maxImages);
+  const decoded = performance.now();
+  if (skipped.length) console.warn(skippedWarning(folder, skipped));
+  if (images.length === 0) {
+    throw new Error(
+      `No usable JPEG/PNG image (at least ${side}×${side}) in ${folder}: ` +
+        `${candidates.length} image file(s), ${skipped.length} skipped, ${ignored.length} other entr${ignored.length === 1 ? 'y' : 'ies'}`,
+    );
+  }
+
+  const fraction = nHoldout / (nTrain + nHoldout);
+  const holdoutRule: HoldoutRule = images.length >= HOLDOUT_BY_IMAGE_MIN_IMAGES ? 'by-image' : 'by-position';
+  let regions: Regions[];
+  if (holdoutRule === 'by-image') {
+    const heldCount = nHoldout === 0 ? 0 : Math.min(images.length - 1, Math.max(1, Math.round(fraction * images.length)));
+    const held = new Set(Array.from(permutation(images.length, holdoutRng).subarray(0, heldCount)));
+    regions = images.map((image, i) => {
+      const all = [{ from: 0, to: image.height - side + 1 }];
+      return held.has(i) ? { train: [], holdout: all } : { train: all, holdout: [] };
+    });
+  } else {
+    regions = images.map((image) => bandRegions(image.height, side, fraction, holdoutRng));
+  }
+  const positions = (image: GrayImage, ranges: RowRange[]) => rowCount(ranges) * (image.width - side + 1);
+  const trainCounts = largestRemainder(nTrain, images.map((image, i) => positions(image, regions[i].train)));
+  const holdoutCounts = largestRemainder(nHoldout, images.map((image, i) => positions(image, regions[i].holdout)));
+  if (nHoldout > 0 && holdoutCounts.every((c) => c === 0)) {
+    throw new Error(`preparePatches: no image in ${folder} is tall enough (≥ ${2 * side} rows) to hold out a band of patches`);
+  }
+
+  const trainSet = extract(images, regions.map((r) => r.train), shuffledOwners(trainCounts, trainRng), side, trainRng);
+  const holdoutSet = extract(images, regions.map((r) => r.holdout), shuffledOwners(holdoutCounts, testRng), side, testRng);
+  const mean = perPixelMean(trainSet.out, side * side);
+  subtractMean(trainSet.out, mean);
+  subtractMean(holdoutSet.out, mean);
+  const finished = performance.now();
+
+  return {
+    folder,
+    side,
+    nTrain,
+    nHoldout,
+    train: trainSet.out,
+    holdout: holdoutSet.out,
+    mean,
+    trainOrigins: trainSet.origins,
+    holdoutOrigins: holdoutSet.origins,
+    holdoutRule,
+    images: images.map((image, i) => ({
+      file: path.basename(image.file),
+      width: image.width,
+      height: image.height,
+      train: trainCounts[i],
+      holdout: holdoutCounts[i],
+      ...(regions[i].band ? { band: regions[i].band } : {}),
+    })),
+    skipped,
+    ignored,
+    seconds: {
+      decode: (decoded - started) / 1000,
+      extract: (finished - decoded) / 1000,
+      total: (finished - started) / 1000,
+    },
+  };
+}
+
+/** Column means of a [n, d] row-major array, accumulated in float64. */
+export function perPixelMean(rows: Float32Array, d: number): Float32Array {
+  const n = rows.length / d;
+  const sum = new Float64Array(d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) sum[j] += rows[i * d + j];
+  return Float32Array.from(sum, (s) => s / n);
+}
+
+export function subtractMean(rows: Float32Array, mean: Float32Array): void {
+  const d = mean.length;
+  for (let i = 0; i < rows.length; i++) rows[i] -= mean[i % d];
+}

@@ -1,0 +1,169 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { scratchDir } from '../helpers/scratch';
+import { preparePatches } from '../../lib/data/patches';
+import { fitScoreMatchingExact } from '../../lib/gaussian/score-matching';
+import { gridStructure } from '../../lib/gaussian/structure';
+import { createPrecision, toDense } from '../../lib/gaussian/precision';
+import { eigSymmetric } from '../../lib/linalg/eigen-symmetric';
+import { covariance } from '../../lib/whitening/covariance';
+import { fitPositiveDefiniteScoreMatching } from '../../lib/whitening/learned';
+import { covarianceByDistance, nonPositiveModes, surroundScaledFilter, whiteNoiseDeviation, whitenedDeviation, zcaDeviationForEpsilon } from '../../lib/whitening/diagnostics';
+import { computeNaturalWhitening, loadNaturalWhitening, naturalPatchOptions, patchChecksum, saveNaturalWhitening, whitenedNaturalPatches, WHITENING_NAMES } from '../../lib/whitening/natural';
+import { covarianceEigenFromPrecision, spectralFunction, whiten, zcaMatrix } from '../../lib/whitening/whitening';
+import { hasArrays } from '../../lib/report/artifacts';
+
+const SIDE = 8;
+const D = SIDE * SIDE;
+
+/** 8×8 patches of the embedded photographs: small enough for fast fits, natural enough to show the problem. */
+async function smallPatches(seed = 4) {
+  return preparePatches({ side: SIDE, nTrain: 5000, nHoldout: 1000, seed });
+}
+
+test('exact SM on natural patches is indefinite; the chosen ridge is the first that gives a positive-definite Λ', async () => {
+  const patches = await smallPatches();
+  const C = await covariance(patches.train, D);
+  const structure = gridStructure(SIDE, SIDE, 8);
+  const learned = fitPositiveDefiniteScoreMatching(C, structure);
+  assert.ok(learned.fraction > 0, 'the unridged fit was expected to be indefinite on natural patches');
+  // The Cholesky verdicts agree with the eigenvalues: every earlier attempt had one ≤ 0, the chosen one none.
+  for (const attempt of learned.attempts) {
+    const shifted = Float64Array.from(C);
+    for (let i = 0; i < D; i++) shifted[i * D + i] += attempt.ridge;
+    const smallest = eigSymmetric(fitScoreMatchingExact(shifted, structure).dense(), D).values[0];
+    assert.equal(smallest > 0, attempt.positiveDefinite, `δ = ${attempt.ridge}: smallest eigenvalue ${smallest}`);
+  }
+  assert.equal(learned.attempts.at(-1)!.ridge, learned.ridge);
+  let trace = 0;
+  for (let i = 0; i < D; i++) trace += C[i * D + i];
+  assert.ok(Math.abs(learned.ridge - (learned.fraction * trace) / D) < 1e-15);
+  // The unridged precision's lowest mode is mostly the constant patch, with a large data variance.
+  const [lowest] = nonPositiveModes(learned.unridgedPrecision, C, D);
+  assert.ok(lowest.eigenvalue < 0 && lowest.constantShare > 0.5, JSON.stringify(lowest));
+  assert.throws(() => fitPositiveDefiniteScoreMatching(C, structure, [0]), /no ridge made the 8-connected SM precision positive definite/);
+});
+
+test('a Gaussian whose precision lies on the 8-connected pattern is recovered with no ridge', () => {
+  const structure = gridStructure(SIDE, SIDE, 8);
+  const truth = createPrecision(structure);
+  truth.diagonal.fill(3);
+  truth.edges.forEach((edges, k) => edges.fill(k < 2 ? -0.3 : -0.1)); // row sums 3 − 1.6 > 0: diagonally dominant
+  const precision = toDense(truth);
+  const C = spectralFunction(eigSymmetric(precision, D), (mu) => 1 / mu); // the exact covariance Λ*⁻¹
+  const learned = fitPositiveDefiniteScoreMatching(C, structure);
+  assert.equal(learned.fraction, 0);
+  let error = 0;
+  for (let i = 0; i < D * D; i++) error = Math.max(error, Math.abs(learned.precision[i] - precision[i]));
+  assert.ok(error < 1e-6, `max |Λ − Λ*| = ${error}`);
+});
+
+test('ZCA from the learned precision is Λ^{1/2}, and it leaves a coarse mode of the patches under-whitened', async () => {
+  const patches = await smallPatches(5);
+  const C = await covariance(patches.train, D);
+  const learned = fitPositiveDefiniteScoreMatching(C, gridStructure(SIDE, SIDE, 8));
+  const W = zcaMatrix(covarianceEigenFromPrecision(learned.precision, D));
+  // Along each eigenvector u of Λ (eigenvalue μ), uᵀWu must be √μ.
+  const model = eigSymmetric(learned.precision, D);
+  let worst = 0;
+  for (let k = 0; k < D; k++) {
+    const u = model.vectors.filter((_, index) => index % D === k);
+    let quadratic = 0;
+    for (let i = 0; i < D; i++) for (let j = 0; j < D; j++) quadratic += u[i] * W[i * D + j] * u[j];
+    worst = Math.max(worst, Math.abs(quadratic * quadratic / model.values[k] - 1));
+  }
+  assert.ok(worst < 1e-9, `(uᵀWu)² / μ deviates from 1 by ${worst}`);
+  // The model's covariance Λ⁻¹ is not the data's: some direction keeps a variance well above 1.
+  const { maxEigenvalue } = await whitenedDeviation(patches.train, W, D);
+  assert.ok(maxEigenvalue > 1.5, `the learned whitening was expected to under-whiten a coarse mode, max eigenvalue ${maxEigenvalue}`);
+});
+
+test('covariance by distance averages over pixel pairs at each distance', () => {
+  const side = 4;
+  const d = side * side;
+  const matrix = new Float64Array(d * d);
+  for (let p = 0; p < d; p++) {
+    for (let q = 0; q < d; q++) matrix[p * d + q] = Math.exp(-Math.hypot(Math.floor(p / side) - Math.floor(q / side), (p % side) - (q % side)));
+  }
+  const { distance, mean } = covarianceByDistance(matrix, side);
+  assert.deepEqual(distance.slice(0, 4), [0, 1, Math.SQRT2, 2]);
+  distance.forEach((r, k) => assert.ok(Math.abs(mean[k] - Math.exp(-r)) < 1e-12));
+  assert.ok(Math.abs(distance.at(-1)! - Math.hypot(3, 3)) < 1e-12);
+});
+
+test('the closed-form ε deviation matches whitening the data and measuring it', async () => {
+  const patches = await smallPatches(6);
+  const eig = eigSymmetric(await covariance(patches.train, D), D);
+  for (const epsilon of [0, 1e-3]) {
+    const closed = zcaDeviationForEpsilon(eig, epsilon);
+    const measured = await whitenedDeviation(patches.train, zcaMatrix(eig, epsilon), D);
+    assert.ok(Math.abs(closed.maxAbs - measured.maxAbs) < 1e-3, `ε = ${epsilon}: ${closed.maxAbs} vs ${measured.maxAbs}`);
+    assert.ok(Math.abs(closed.meanDiagonal - measured.meanDiagonal) < 1e-4);
+  }
+});
+
+test('a filter scaled to its surround has off-centre magnitude 1 and keeps the centre weight', () => {
+  const W = new Float64Array(81);
+  for (let i = 0; i < 9; i++) W[i * 9 + i] = 5;
+  W[4 * 9 + 1] = -2;
+  W[4 * 9 + 7] = 1;
+  const { filter, centre, surround } = surroundScaledFilter(W, 9, 4);
+  assert.equal(centre, 5);
+  assert.equal(surround, 2);
+  assert.deepEqual(Array.from(filter), [0, -1, 0, 0, 2.5, 0, 0, 0.5, 0]);
+  assert.throws(() => surroundScaledFilter(W, 9, 9), /pixel must be an integer in \[0, 9\), got 9/);
+});
+
+test('notebook 02 artifacts round-trip, and notebook 03 reuses them only for the same patches', async () => {
+  const previous = process.env.LFR_REPORT_DIR;
+  process.env.LFR_REPORT_DIR = scratchDir('whitening-artifacts');
+  try {
+    const patches = await smallPatches(7);
+    const white = await computeNaturalWhitening(patches);
+    saveNaturalWhitening(patches, white, 'quick');
+    assert.ok(hasArrays('02-natural-whitening', 'quick'));
+    const saved = loadNaturalWhitening('quick');
+    for (const name of WHITENING_NAMES) assert.deepEqual(saved.matrices[name], white.matrices[name]);
+    assert.deepEqual(saved.mean, patches.mean);
+    assert.deepEqual(saved.eigen.values, white.eigen.values);
+    assert.equal(saved.checksum.train, patchChecksum(patches.train));
+    assert.notEqual(patchChecksum((await smallPatches(8)).train), saved.checksum.train);
+    await assert.rejects(whitenedNaturalPatches({ whitening: 'zca-learned', epsilon: 1e-4 }), /epsilon applies to 'zca-empirical' and 'pca' only/);
+  } finally {
+    if (previous === undefined) delete process.env.LFR_REPORT_DIR;
+    else process.env.LFR_REPORT_DIR = previous;
+  }
+});
+
+test('notebook 03 gets notebook 02\'s patches whitened from the saved artifacts, with another ε on request', async () => {
+  const previous = process.env.LFR_REPORT_DIR;
+  process.env.LFR_REPORT_DIR = scratchDir('whitened-patches');
+  try {
+    const patches = await preparePatches(naturalPatchOptions('quick'));
+    const white = await computeNaturalWhitening(patches);
+    saveNaturalWhitening(patches, white, 'quick');
+    const reused = await whitenedNaturalPatches({ size: 'quick' });
+    assert.equal(reused.origin, 'artifact');
+    assert.equal(reused.name, 'zca-empirical');
+    assert.deepEqual(reused.train, await whiten(patches.train, white.matrices['zca-empirical'], 784));
+    assert.equal(reused.holdout.length, patches.nHoldout * 784);
+    const damped = await whitenedNaturalPatches({ size: 'quick', epsilon: 1e-4 });
+    assert.equal(damped.epsilon, 1e-4);
+    assert.deepEqual(damped.matrix, zcaMatrix(white.eigen, 1e-4));
+  } finally {
+    if (previous === undefined) delete process.env.LFR_REPORT_DIR;
+    else process.env.LFR_REPORT_DIR = previous;
+  }
+});
+
+test('white noise of n samples deviates from I by the sampling amount (Marchenko–Pastur edges)', async () => {
+  const n = 4000;
+  const d = 100;
+  const floor = await whiteNoiseDeviation(n, d, 3);
+  const ratio = d / n;
+  // Eigenvalues of a white sample covariance fill [(1 − √r)², (1 + √r)²], r = d/n, for large d.
+  assert.ok(Math.abs(floor.maxEigenvalue - (1 + Math.sqrt(ratio)) ** 2) < 0.08, `max ${floor.maxEigenvalue}`);
+  assert.ok(Math.abs(floor.minEigenvalue - (1 - Math.sqrt(ratio)) ** 2) < 0.08, `min ${floor.minEigenvalue}`);
+  assert.ok(Math.abs(floor.meanDiagonal - 1) < 0.01);
+  assert.ok(floor.maxAbs > 2 / Math.sqrt(n) && floor.maxAbs < 8 / Math.sqrt(n), `max |C − I| ${floor.maxAbs}`);
+});

@@ -1,0 +1,125 @@
+// Mean image and second moments S = XᵀX/N of (centred) data, in float64.
+// Two ways to get S: the dense D×D matrix (a float32 tf.matMul per chunk of rows, summed in
+// float64: 60,000×784 takes a few seconds), or only the entries a sparse precision's score-matching
+// system touches — pixel pairs at most two neighbourhood steps apart — straight from the data.
+import * as tf from '@tensorflow/tfjs';
+import { GridStructure, neighbourhoods, Neighbourhoods } from './structure';
+
+/** Per-pixel mean over the n rows of X (n×D). */
+export function meanImage(X: ArrayLike<number>, n: number, D: number): Float64Array {
+  checkRows('meanImage', X, n, D);
+  const mean = new Float64Array(D);
+  for (let row = 0; row < n; row++) for (let i = 0; i < D; i++) mean[i] += X[row * D + i];
+  for (let i = 0; i < D; i++) mean[i] /= n;
+  return mean;
+}
+
+/** X − mean, row by row, as float32 (the tfjs working precision). */
+export function centre(X: ArrayLike<number>, n: number, mean: ArrayLike<number>): Float32Array {
+  const D = mean.length;
+  checkRows('centre', X, n, D);
+  const out = new Float32Array(n * D);
+  for (let row = 0; row < n; row++) for (let i = 0; i < D; i++) out[row * D + i] = X[row * D + i] - mean[i];
+  return out;
+}
+
+const DENSE_CHUNK_ROWS = 4096;
+
+/**
+ * S = XᵀX/n (D×D, float64). Each chunk's product is a float32 matMul (on wasm only the untransposed
+ * product is fast, hence the explicit transpose); chunk sums are accumulated in float64.
+ */
+export function secondMomentDense(X: Float32Array, n: number, D: number): Float64Array {
+  checkRows('secondMomentDense', X, n, D);
+  const S = new Float64Array(D * D);
+  for (let start = 0; start < n; start += DENSE_CHUNK_ROWS) {
+    const rows = Math.min(DENSE_CHUNK_ROWS, n - start);
+    const chunk = tf.tidy(() => {
+      const x = tf.tensor2d(X.subarray(start * D, (start + rows) * D), [rows, D]);
+      return tf.matMul(tf.transpose(x), x);
+    });
+    const values = chunk.dataSync();
+    chunk.dispose();
+    for (let i = 0; i < D * D; i++) S[i] += values[i];
+  }
+  for (let i = 0; i < D * D; i++) S[i] /= n;
+  return S;
+}
+
+/**
+ * The entries of S that score matching on `structure` needs, arranged per pixel i as a slots×slots
+ * block: block[i][a][b] = S[nₐ(i), n_b(i)] over i's neighbourhood slots (see structure.ts), 0 where
+ * a slot is off the grid. D·9·9 numbers for 8-connected instead of D².
+ */
+export interface LocalSecondMoment {
+  structure: GridStructure;
+  neighbourhoods: Neighbourhoods;
+  blocks: Float64Array;
+}
+
+function localFromEntries(structure: GridStructure, entry: (p: number, q: number) => number): LocalSecondMoment {
+  const nb = neighbourhoods(structure);
+  const K = nb.slots;
+  const blocks = new Float64Array(structure.size * K * K);
+  for (let i = 0; i < structure.size; i++) {
+    for (let a = 0; a < K; a++) {
+      const p = nb.pixel[i * K + a];
+      if (p < 0) continue;
+      for (let b = 0; b < K; b++) {
+        const q = nb.pixel[i * K + b];
+        if (q >= 0) blocks[(i * K + a) * K + b] = entry(p, q);
+      }
+    }
+  }
+  return { structure, neighbourhoods: nb, blocks };
+}
+
+export function localFromDense(S: ArrayLike<number>, structure: GridStructure): LocalSecondMoment {
+  const D = structure.size;
+  if (S.length !== D * D) throw new Error(`localFromDense: expected a ${D}×${D} second moment (${D * D} values), got ${S.length}`);
+  return localFromEntries(structure, (p, q) => S[p * D + q]);
+}
+
+/**
+ * The local blocks straight from data rows X (n×D, already centred if S should be a covariance):
+ * for each displacement (dy, dx) within two steps, mean x_p·x_{p+(dy,dx)} over rows, O(n·D·13).
+ */
+export function localFromData(X: ArrayLike<number>, n: number, structure: GridStructure): LocalSecondMoment {
+  const { height: H, width: W, size: D } = structure;
+  checkRows('localFromData', X, n, D);
+  // Half of the 5×5 window of displacements (the other half follows by symmetry).
+  const shifts: [number, number][] = [];
+  for (let dy = 0; dy <= 2; dy++) for (let dx = -2; dx <= 2; dx++) if (dy > 0 || dx >= 0) shifts.push([dy, dx]);
+  const sums = shifts.map(() => new Float64Array(D));
+  const x = new Float64Array(D);
+  for (let row = 0; row < n; row++) {
+    const base = row * D;
+    for (let p = 0; p < D; p++) x[p] = X[base + p];
+    for (let s = 0; s < shifts.length; s++) accumulateShift(sums[s], x, H, W, shifts[s][0], shifts[s][1]);
+  }
+  const lookup = new Map<number, Float64Array>();
+  shifts.forEach(([dy, dx], s) => lookup.set(dy * 8 + dx, sums[s]));
+  return localFromEntries(structure, (p, q) => {
+    const [lo, hi] = p <= q ? [p, q] : [q, p];
+    const dy = Math.floor(hi / W) - Math.floor(lo / W);
+    const dx = (hi % W) - (lo % W);
+    const sum = lookup.get(dy * 8 + dx);
+    if (!sum) throw new Error(`localFromData: pixels ${p} and ${q} are more than two steps apart`);
+    return sum[lo] / n;
+  });
+}
+
+/** acc[p] += x[p]·x[p + (dy, dx)] over every pixel p whose partner is on the grid. */
+function accumulateShift(acc: Float64Array, x: Float64Array, H: number, W: number, dy: number, dx: number): void {
+  const step = dy * W + dx;
+  const c0 = Math.max(0, -dx);
+  const c1 = W - Math.max(0, dx);
+  for (let r = 0; r + dy < H; r++) {
+    for (let p = r * W + c0, end = r * W + c1; p < end; p++) acc[p] += x[p] * x[p + step];
+  }
+}
+
+function checkRows(caller: string, X: ArrayLike<number>, n: number, D: number): void {
+  if (!(Number.isInteger(n) && n >= 1)) throw new Error(`${caller}: expected a positive number of rows, got ${n}`);
+  if (X.length !== n * D) throw new Error(`${caller}: expected ${n} rows of ${D} values (${n * D}), got ${X.length}`);
+}

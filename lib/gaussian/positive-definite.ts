@@ -1,0 +1,86 @@
+// Positive definiteness, log-determinant, solves, inverse entries and smallest eigenvalue of a
+// sparse precision, all through its banded Cholesky factor (bandwidth width + 1: ~1 ms for 28×28).
+import { Banded, bandedCholesky, BandedCholesky, bandedInverse, bandedLogDet, bandedSolveLower, bandedSolveLowerTransposed, createBanded } from '../linalg/banded';
+import { eigSymmetric } from '../linalg/eigen-symmetric';
+import { createPrecision, SparsePrecision, toDense } from './precision';
+import { edgeEndpoints } from './structure';
+import { createRng } from '../random';
+
+/** Λ in banded storage (bandwidth = the structure's). */
+export function toBanded(p: SparsePrecision): Banded {
+  const { size: D, bandwidth: b } = p.structure;
+  const m = createBanded(D, b);
+  const w = m.bandwidth + 1;
+  for (let i = 0; i < D; i++) m.band[i * w] = p.diagonal[i];
+  const { anchors, partners } = edgeEndpoints(p.structure);
+  p.edges.forEach((values, k) => {
+    // partner > anchor for every offset class (down or right), so (partner, anchor) is in the lower band.
+    for (let e = 0; e < values.length; e++) m.band[partners[k][e] * w + (partners[k][e] - anchors[k][e])] = values[e];
+  });
+  return m;
+}
+
+export function choleskyOfPrecision(p: SparsePrecision): BandedCholesky {
+  return bandedCholesky(toBanded(p));
+}
+
+/** The banded factor, or an Error naming `what`, the failing pivot and its value. */
+export function factorOrThrow(p: SparsePrecision, what: string): Banded {
+  const outcome = choleskyOfPrecision(p);
+  if (!outcome.ok) throw new Error(`${what} is not positive definite: Cholesky pivot ${outcome.pivot} is ${outcome.value} (expected > 0)`);
+  return outcome.factor;
+}
+
+export function logDetPrecision(p: SparsePrecision, what = 'precision'): number {
+  return bandedLogDet(factorOrThrow(p, what));
+}
+
+/** (Λ⁻¹)ᵢⱼ on Λ's own pattern, from its factor. */
+export function inverseOnPattern(p: SparsePrecision, factor: Banded): SparsePrecision {
+  const Z = bandedInverse(factor);
+  const w = Z.bandwidth + 1;
+  const out = createPrecision(p.structure);
+  for (let i = 0; i < p.structure.size; i++) out.diagonal[i] = Z.band[i * w];
+  const { anchors, partners } = edgeEndpoints(p.structure);
+  out.edges.forEach((values, k) => {
+    for (let e = 0; e < values.length; e++) values[e] = Z.band[partners[k][e] * w + (partners[k][e] - anchors[k][e])];
+  });
+  return out;
+}
+
+/** Λ⁻¹v through the factor. */
+export function solvePrecision(factor: Banded, v: ArrayLike<number>): Float64Array {
+  return bandedSolveLowerTransposed(factor, bandedSolveLower(factor, v));
+}
+
+const POWER_ITERATIONS = 3000;
+const POWER_TOLERANCE = 1e-12;
+
+/**
+ * λ_min(Λ). For a positive definite Λ: power iteration on Λ⁻¹ through the banded factor
+ * (Rayleigh quotient; O(D·b) per step). Otherwise the factor does not exist and the value comes
+ * from a dense eigendecomposition (it is ≤ 0 then).
+ */
+export function smallestEigenvalue(p: SparsePrecision, seed = 1): number {
+  const D = p.structure.size;
+  const outcome = choleskyOfPrecision(p);
+  if (!outcome.ok) return eigSymmetric(toDense(p), D).values[0];
+  const rng = createRng(seed);
+  let v: Float64Array = Float64Array.from({ length: D }, () => rng.normal());
+  let estimate = 0;
+  for (let iteration = 0; iteration < POWER_ITERATIONS; iteration++) {
+    let norm = 0;
+    for (let i = 0; i < D; i++) norm += v[i] * v[i];
+    norm = Math.sqrt(norm);
+    for (let i = 0; i < D; i++) v[i] /= norm;
+    const w = solvePrecision(outcome.factor, v);
+    let rayleigh = 0;
+    for (let i = 0; i < D; i++) rayleigh += v[i] * w[i];
+    const next = 1 / rayleigh;
+    const converged = Math.abs(next - estimate) <= POWER_TOLERANCE * Math.abs(next);
+    estimate = next;
+    v = w;
+    if (converged) break;
+  }
+  return estimate;
+}

@@ -1,0 +1,107 @@
+// Symmetric banded matrices (Aᵢⱼ = 0 for |i − j| > b) in float64, stored by their lower band:
+// band[i·(b+1) + (i − j)] = Aᵢⱼ for j ∈ [i − b, i]. A sparse grid precision is banded (b = width + 1
+// for 8-connected), so its Cholesky factor, log-determinant, solves and the inverse's entries
+// inside the band all cost O(n·b²) or less: ~1 ms for 28×28 instead of ~0.2 s dense.
+
+export interface Banded {
+  n: number;
+  bandwidth: number;
+  /** n·(b+1) values, lower band, row by row. */
+  band: Float64Array;
+}
+
+export function createBanded(n: number, bandwidth: number): Banded {
+  const b = Math.min(Math.max(0, Math.floor(bandwidth)), Math.max(0, n - 1));
+  return { n, bandwidth: b, band: new Float64Array(n * (b + 1)) };
+}
+
+/** Index of entry (i, j), j ≤ i, i − j ≤ b, in the band array. */
+export function bandIndex(m: Banded, i: number, j: number): number {
+  return i * (m.bandwidth + 1) + (i - j);
+}
+
+// Both outcomes carry every field so that code compiled without strictNullChecks (tslab) can read them.
+export type BandedCholesky = { ok: true; factor: Banded; pivot: -1; value: number } | { ok: false; factor: null; pivot: number; value: number };
+
+/** A = L Lᵀ with L lower banded, or the first pivot (row) whose value is ≤ 0 or not finite. */
+export function bandedCholesky(a: Banded): BandedCholesky {
+  const { n, bandwidth: b } = a;
+  const w = b + 1;
+  const L = createBanded(n, b);
+  const l = L.band;
+  for (let i = 0; i < n; i++) {
+    const first = Math.max(0, i - b);
+    for (let j = first; j <= i; j++) {
+      let sum = a.band[i * w + (i - j)];
+      for (let k = Math.max(first, j - b); k < j; k++) sum -= l[i * w + (i - k)] * l[j * w + (j - k)];
+      if (j === i) {
+        if (!(sum > 0) || !Number.isFinite(sum)) return { ok: false, factor: null, pivot: i, value: sum };
+        l[i * w] = Math.sqrt(sum);
+      } else {
+        l[i * w + (i - j)] = sum / l[j * w];
+      }
+    }
+  }
+  return { ok: true, factor: L, pivot: -1, value: l[(n - 1) * w] };
+}
+
+/** log det A = 2 Σ log Lᵢᵢ. */
+export function bandedLogDet(factor: Banded): number {
+  let sum = 0;
+  for (let i = 0; i < factor.n; i++) sum += Math.log(factor.band[i * (factor.bandwidth + 1)]);
+  return 2 * sum;
+}
+
+/** x with L x = rhs. */
+export function bandedSolveLower(factor: Banded, rhs: ArrayLike<number>): Float64Array {
+  const { n, bandwidth: b, band } = factor;
+  const w = b + 1;
+  const x = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let sum = rhs[i];
+    for (let k = Math.max(0, i - b); k < i; k++) sum -= band[i * w + (i - k)] * x[k];
+    x[i] = sum / band[i * w];
+  }
+  return x;
+}
+
+/** x with Lᵀ x = rhs. */
+export function bandedSolveLowerTransposed(factor: Banded, rhs: ArrayLike<number>): Float64Array {
+  const { n, bandwidth: b, band } = factor;
+  const w = b + 1;
+  const x = Float64Array.from(rhs);
+  for (let i = n - 1; i >= 0; i--) {
+    x[i] /= band[i * w];
+    const xi = x[i];
+    // Row i of L is column i of Lᵀ: remove xᵢ from the equations above it.
+    for (let k = Math.max(0, i - b); k < i; k++) x[k] -= band[i * w + (i - k)] * xi;
+  }
+  return x;
+}
+
+/**
+ * The entries of A⁻¹ inside the band (same storage), from A's factor, without forming A⁻¹.
+ * From Z = A⁻¹ = L⁻ᵀL⁻¹ follows Lᵀ Z = L⁻¹, lower triangular with diagonal 1/Lᵢᵢ; row i of that
+ * identity for j ≥ i gives the Takahashi recurrence
+ *   Zᵢⱼ = (δᵢⱼ / Lᵢᵢ − Σ_{k=i+1}^{i+b} Lₖᵢ Zₖⱼ) / Lᵢᵢ,
+ * which, run from the last row up, only needs entries of Z inside the band. These are the gradient
+ * of log det A (∂ log det A / ∂Aᵢⱼ = (A⁻¹)ᵢⱼ).
+ */
+export function bandedInverse(factor: Banded): Banded {
+  const { n, bandwidth: b, band: l } = factor;
+  const w = b + 1;
+  const Z = createBanded(n, b);
+  const z = Z.band;
+  // Zₖⱼ for any k, j within b of each other, read from the lower band.
+  const at = (k: number, j: number) => (k >= j ? z[k * w + (k - j)] : z[j * w + (j - k)]);
+  for (let i = n - 1; i >= 0; i--) {
+    const lii = l[i * w];
+    const last = Math.min(n - 1, i + b);
+    for (let j = last; j >= i; j--) {
+      let sum = j === i ? 1 / lii : 0;
+      for (let k = i + 1; k <= last; k++) sum -= l[k * w + (k - i)] * at(k, j);
+      z[j * w + (j - i)] = sum / lii;
+    }
+  }
+  return Z;
+}

@@ -1,0 +1,126 @@
+// Limited-memory BFGS (Nocedal & Wright, Algorithm 7.4/7.5) for smooth convex objectives in float64,
+// with a diagonal initial inverse Hessian (a preconditioner) and a backtracking line search that
+// also backs off when the objective reports a point outside its domain (e.g. Λ not positive definite).
+
+export type Objective = (x: Float64Array) => { value: number; gradient: Float64Array } | null;
+
+export interface LbfgsOptions {
+  /** Approximate inverse Hessian diagonal (default: all ones). */
+  inverseHessianDiagonal?: Float64Array;
+  /** Stop when ‖gradient‖ ≤ tolerance · gradientScale (default 1e-9; scale defaults to ‖initial gradient‖). */
+  tolerance?: number;
+  gradientScale?: number;
+  maxIterations?: number;
+  memory?: number;
+  /** Named in errors. */
+  name?: string;
+}
+
+export interface LbfgsResult {
+  x: Float64Array;
+  value: number;
+  gradient: Float64Array;
+  iterations: number;
+  /** ‖gradient‖ / gradientScale at the end. */
+  relativeGradient: number;
+}
+
+const ARMIJO = 1e-4;
+const MAX_BACKTRACKS = 60;
+
+export function minimiseLbfgs(objective: Objective, x0: Float64Array, options: LbfgsOptions = {}): LbfgsResult {
+  const name = options.name ?? 'L-BFGS';
+  const n = x0.length;
+  const h0 = options.inverseHessianDiagonal ?? new Float64Array(n).fill(1);
+  const memory = options.memory ?? 20;
+  const maxIterations = options.maxIterations ?? 5000;
+  const tolerance = options.tolerance ?? 1e-9;
+  let x = Float64Array.from(x0);
+  const start = objective(x);
+  if (!start) throw new Error(`${name}: the starting point is outside the objective's domain`);
+  let { value, gradient } = start;
+  const scale = options.gradientScale ?? norm(gradient);
+  const sList: Float64Array[] = [];
+  const yList: Float64Array[] = [];
+  let iterations = 0;
+  while (norm(gradient) > tolerance * scale && iterations < maxIterations) {
+    const direction = twoLoop(gradient, sList, yList, h0);
+    const slope = dot(gradient, direction);
+    if (!(slope < 0)) {
+      // Curvature pairs went stale (round-off near the optimum): restart from the preconditioned gradient.
+      sList.length = 0;
+      yList.length = 0;
+      continue;
+    }
+    let step = 1;
+    let accepted: { value: number; gradient: Float64Array } | null = null;
+    let trial = x;
+    for (let back = 0; back < MAX_BACKTRACKS; back++, step /= 2) {
+      trial = x.map((xi, i) => xi + step * direction[i]);
+      const candidate = objective(trial);
+      if (candidate && Number.isFinite(candidate.value)) {
+        // Near the optimum the value stops resolving the decrease; a smaller gradient then counts too.
+        const sufficient = candidate.value <= value + ARMIJO * step * slope;
+        const stalled = candidate.value <= value + 1e-14 * Math.abs(value) && norm(candidate.gradient) < norm(gradient);
+        if (sufficient || stalled) {
+          accepted = candidate;
+          break;
+        }
+      }
+    }
+    if (!accepted) throw new Error(`${name}: line search found no decrease at iteration ${iterations} (gradient norm ${norm(gradient)})`);
+    const s = trial.map((t, i) => t - x[i]);
+    const y = accepted.gradient.map((g, i) => g - gradient[i]);
+    if (dot(s, y) > 0) {
+      sList.push(s);
+      yList.push(y);
+      if (sList.length > memory) {
+        sList.shift();
+        yList.shift();
+      }
+    }
+    x = trial;
+    value = accepted.value;
+    gradient = accepted.gradient;
+    iterations++;
+  }
+  return { x, value, gradient, iterations, relativeGradient: norm(gradient) / scale };
+}
+
+/** −H·g for the L-BFGS inverse-Hessian approximation H built from the stored pairs. */
+function twoLoop(gradient: Float64Array, sList: Float64Array[], yList: Float64Array[], h0: Float64Array): Float64Array {
+  const q = Float64Array.from(gradient);
+  const alphas: number[] = [];
+  for (let j = sList.length - 1; j >= 0; j--) {
+    const rho = 1 / dot(yList[j], sList[j]);
+    const alpha = rho * dot(sList[j], q);
+    alphas[j] = alpha;
+    for (let i = 0; i < q.length; i++) q[i] -= alpha * yList[j][i];
+  }
+  // Scale the preconditioner by the latest curvature (Nocedal & Wright eq. 7.20, in the h0 metric).
+  let gamma = 1;
+  if (sList.length > 0) {
+    const last = sList.length - 1;
+    let yhy = 0;
+    for (let i = 0; i < q.length; i++) yhy += yList[last][i] * h0[i] * yList[last][i];
+    gamma = dot(sList[last], yList[last]) / yhy;
+  }
+  for (let i = 0; i < q.length; i++) q[i] *= gamma * h0[i];
+  for (let j = 0; j < sList.length; j++) {
+    const rho = 1 / dot(yList[j], sList[j]);
+    const beta = rho * dot(yList[j], q);
+    for (let i = 0; i < q.length; i++) q[i] += (alphas[j] - beta) * sList[j][i];
+  }
+  for (let i = 0; i < q.length; i++) q[i] = -q[i];
+  return q;
+}
+
+function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i] * b[i];
+  return sum;
+}
+
+function norm(a: ArrayLike<number>): number {
+  return Math.sqrt(dot(a, a));
+}

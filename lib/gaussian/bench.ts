@@ -14,7 +14,7 @@ export async function measureNceFitSeconds(connectivity: Connectivity): Promise<
   const settings = mnistGaussianSettings('full');
   const data = prepareMnistGaussian(settings);
   const structure = gridStructure(28, 28, connectivity);
-  const init = fitScoreMatchingBarrier(localFromDense(data.correlation, structure), settings.smBarrierTau).precision;
+  const init = fitScoreMatchingBarrier(localFromDense(data.correlation, structure), settings.smBarrierTau, { tolerance: settings.smBarrierTolerance }).precision;
   const start = performance.now();
   const rows = data.standardisedTrain.subarray(0, settings.nceRows * 784);
   const problem = prepareNce(rows, settings.nceRows, noiseCovariance(data, settings), settings.nu * settings.nceRows, 1);

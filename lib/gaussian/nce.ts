@@ -159,6 +159,44 @@ export function nceLossAndGradient(
   return { terms: { total: dataTerm + noiseTerm, 'data term': dataTerm, 'noise term': noiseTerm }, gradient };
 }
 
+export interface NceClassification {
+  /** The NCE loss over every data and noise row, and its two terms. */
+  loss: number;
+  dataTerm: number;
+  noiseTerm: number;
+  /** Share of data rows with G > 0 and of noise rows with G < 0 (the classifier's accuracy). */
+  dataCorrect: number;
+  noiseCorrect: number;
+  /** Median of G over the data rows and over the noise rows (nats). */
+  medianDataG: number;
+  medianNoiseG: number;
+}
+
+/**
+ * How well model (Λ, c) tells every data row from every noise row. A loss far above 2 ln 2 with
+ * both accuracies near 1 means the task is easy and the margins huge: NCE's gradient is then
+ * carried by the few misclassified rows.
+ */
+export function nceClassification(problem: NceProblem, precision: SparsePrecision, c: number, nu: number): NceClassification {
+  const { D } = problem;
+  const logNu = Math.log(nu);
+  const dataG = Float64Array.from({ length: problem.n }, (_, r) => -0.5 * patternQuadratic(precision.values, problem.data, r * D, precision.structure) + c - problem.dataNoiseLogDensity[r] - logNu);
+  const noiseG = Float64Array.from({ length: problem.noiseCount }, (_, r) => -0.5 * patternQuadratic(precision.values, problem.noise, r * D, precision.structure) + c - problem.noiseLogDensity[r] - logNu);
+  const mean = (a: Float64Array, f: (g: number) => number) => a.reduce((sum, g) => sum + f(g), 0) / a.length;
+  const median = (a: Float64Array) => Float64Array.from(a).sort()[Math.floor(a.length / 2)];
+  const dataTerm = mean(dataG, (g) => softplus(-g));
+  const noiseTerm = nu * mean(noiseG, (g) => softplus(g));
+  return {
+    loss: dataTerm + noiseTerm,
+    dataTerm,
+    noiseTerm,
+    dataCorrect: mean(dataG, (g) => (g > 0 ? 1 : 0)),
+    noiseCorrect: mean(noiseG, (g) => (g < 0 ? 1 : 0)),
+    medianDataG: median(dataG),
+    medianNoiseG: median(noiseG),
+  };
+}
+
 export function fitNce(problem: NceProblem, structure: GridStructure, options: NceOptions): NceFit {
   const { nu, batchSize } = options;
   if (!(nu > 0)) throw new Error(`fitNce: nu must be positive, got ${nu}`);

@@ -1,7 +1,6 @@
 // Positive definiteness, log-determinant, solves, inverse entries and smallest eigenvalue of a
 // sparse precision, all through its banded Cholesky factor (bandwidth width + 1: ~1 ms for 28×28).
 import { Banded, bandedCholesky, BandedCholesky, bandedInverse, bandedLogDet, bandedSolveLower, bandedSolveLowerTransposed, createBanded } from '../linalg/banded';
-import { eigSymmetric } from '../linalg/eigen-symmetric';
 import { createPrecision, SparsePrecision, toDense } from './precision';
 import { edgeEndpoints } from './structure';
 import { createRng } from '../random';
@@ -58,13 +57,15 @@ const POWER_TOLERANCE = 1e-12;
 
 /**
  * λ_min(Λ). For a positive definite Λ: power iteration on Λ⁻¹ through the banded factor
- * (Rayleigh quotient; O(D·b) per step). Otherwise the factor does not exist and the value comes
- * from a dense eigendecomposition (it is ≤ 0 then).
+ * (Rayleigh quotient; O(D·b) per step). Otherwise λ_min ≤ 0 and it is found by bisection on the
+ * shift σ: Λ − σI has a Cholesky factor exactly when σ < λ_min (Sylvester's law of inertia),
+ * starting from Gershgorin's lower bound — ~60 banded factorisations (~0.1 s for 28×28) instead
+ * of a dense 784² eigendecomposition (~4.5 s).
  */
 export function smallestEigenvalue(p: SparsePrecision, seed = 1): number {
   const D = p.structure.size;
   const outcome = choleskyOfPrecision(p);
-  if (!outcome.ok) return eigSymmetric(toDense(p), D).values[0];
+  if (!outcome.ok) return smallestEigenvalueByBisection(p);
   const rng = createRng(seed);
   let v: Float64Array = Float64Array.from({ length: D }, () => rng.normal());
   let estimate = 0;
@@ -83,4 +84,28 @@ export function smallestEigenvalue(p: SparsePrecision, seed = 1): number {
     if (converged) break;
   }
   return estimate;
+}
+
+const BISECTION_RELATIVE_TOLERANCE = 1e-13;
+
+function smallestEigenvalueByBisection(p: SparsePrecision): number {
+  const D = p.structure.size;
+  const dense = toDense(p);
+  let below = Infinity;
+  for (let i = 0; i < D; i++) {
+    let radius = 0;
+    for (let j = 0; j < D; j++) if (j !== i) radius += Math.abs(dense[i * D + j]);
+    below = Math.min(below, dense[i * D + i] - radius);
+  }
+  // Invariant: Λ − below·I is positive definite (or below is Gershgorin's bound), Λ − above·I is not.
+  below -= 1e-12 * Math.max(1, Math.abs(below));
+  let above = 0;
+  const shifted = createPrecision(p.structure, p.values);
+  while (above - below > BISECTION_RELATIVE_TOLERANCE * Math.max(Math.abs(below), Math.abs(above))) {
+    const sigma = 0.5 * (below + above);
+    for (let i = 0; i < D; i++) shifted.diagonal[i] = p.diagonal[i] - sigma;
+    if (choleskyOfPrecision(shifted).ok) below = sigma;
+    else above = sigma;
+  }
+  return 0.5 * (below + above);
 }

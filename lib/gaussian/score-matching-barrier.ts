@@ -41,19 +41,34 @@ export interface BarrierOptions {
 }
 
 /**
- * Minimises F_τ by L-BFGS (Jacobi-preconditioned by SM's Hessian diagonal) from the plain SM
- * solution when that is positive definite, else from the diagonal fit 1/Sᵢᵢ + τ.
+ * The start for L-BFGS: Λ₀ + α(Λ_SM − Λ₀), Λ₀ = diag(1/Sᵢᵢ + τ), at 0.95 × the largest α ≤ 1
+ * that keeps it positive definite (bisection on Cholesky's success; Λ_SM itself when it is).
+ * Measured on MNIST (τ = 1, tolerance 1e-6): 445 and 257 iterations (4-, 8-connected) against
+ * 493 and 679 from Λ₀; a start deeper inside the cone (0.25–0.5 × α) needed more.
  */
+function blendedStart(sm: SparsePrecision, hessianDiagonal: Float64Array, tau: number): SparsePrecision {
+  const D = sm.structure.size;
+  const diagonal = createPrecision(sm.structure);
+  for (let i = 0; i < D; i++) diagonal.diagonal[i] = 1 / hessianDiagonal[i] + tau;
+  const at = (alpha: number) => createPrecision(sm.structure, sm.values.map((v, j) => diagonal.values[j] + alpha * (v - diagonal.values[j])));
+  if (choleskyOfPrecision(sm).ok) return sm;
+  let below = 0;
+  let above = 1;
+  for (let k = 0; k < 30; k++) {
+    const mid = 0.5 * (below + above);
+    if (choleskyOfPrecision(at(mid)).ok) below = mid;
+    else above = mid;
+  }
+  return at(0.95 * below);
+}
+
+/** Minimises F_τ by L-BFGS (Jacobi-preconditioned by SM's Hessian diagonal) from blendedStart. */
 export function fitScoreMatchingBarrier(local: LocalSecondMoment, tau: number, options: BarrierOptions = {}): BarrierScoreMatchingFit {
   if (!(tau > 0 && Number.isFinite(tau))) throw new Error(`fitScoreMatchingBarrier: tau must be a positive number, got ${tau}`);
   const { structure } = local;
   const D = structure.size;
   const hessianDiagonal = scoreMatchingHessianDiagonal(local);
-  let start = fitScoreMatchingLocal(local, {}).precision;
-  if (!choleskyOfPrecision(start).ok) {
-    start = createPrecision(structure);
-    for (let i = 0; i < D; i++) start.diagonal[i] = 1 / hessianDiagonal[i] + tau;
-  }
+  const start = blendedStart(fitScoreMatchingLocal(local, {}).precision, hessianDiagonal, tau);
   const result = minimiseLbfgs(
     (values) => barrierObjective(createPrecision(structure, values), local, tau),
     start.values,

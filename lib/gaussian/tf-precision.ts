@@ -59,27 +59,6 @@ export function tfPrecisionTimes(theta: tf.Tensor1D, x: tf.Tensor2D, structure: 
   });
 }
 
-/**
- * Λ's rows over each pixel's neighbourhood slots, [D, slots], in the slot order of
- * structure.neighbourhoods(): self, then +offset of each class, then −offset (0 off the grid).
- * Built from padded edge rectangles (tfjs-wasm has no gradient for gather).
- */
-export function tfNeighbourhoodRows(theta: tf.Tensor1D, structure: GridStructure): tf.Tensor2D {
-  return tf.tidy(() => {
-    const { height: H, width: W, size: D } = structure;
-    const { diagonal, edges } = unpack(theta, structure);
-    const atAnchors = edges.map((w, k) => {
-      const c = structure.edgeClasses[k];
-      return tf.reshape(tf.pad(w, [[0, H - c.rows], [c.col0, W - c.col0 - c.cols]]), [D]);
-    });
-    const atPartners = edges.map((w, k) => {
-      const c = structure.edgeClasses[k];
-      return tf.reshape(tf.pad(w, [[c.dy, H - c.dy - c.rows], [c.col0 + c.dx, W - c.col0 - c.dx - c.cols]]), [D]);
-    });
-    return tf.stack([diagonal, ...atAnchors, ...atPartners], 1) as tf.Tensor2D;
-  });
-}
-
 /** tr Λ = Σ diagonal. */
 export function tfTrace(theta: tf.Tensor1D, structure: GridStructure): tf.Scalar {
   return tf.sum(tf.slice(theta, [0], [structure.size]));

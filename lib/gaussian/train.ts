@@ -1,8 +1,8 @@
 // Gradient training of a sparse precision's free values θ (plus scalar extras such as NCE's c):
 // Adam with an exponentially decaying learning rate, a loss curve, a NaN/Inf guard that names the
 // estimator, step and term, and — where the estimator needs a density — positive definiteness kept
-// by a float64 banded Cholesky check after every step: a step that leaves the cone is undone and
-// the learning rate halved. Parameters stay in float64 here; each estimator supplies its loss terms
+// by a float64 banded Cholesky check after every step: a step that leaves the cone is halved until
+// it stays inside. Parameters stay in float64 here; each estimator supplies its loss terms
 // and gradient (from TensorFlow.js autodiff or from the closed-form gradient of a log-linear model).
 import { createPrecision, SparsePrecision } from './precision';
 import { choleskyOfPrecision, smallestEigenvalue } from './positive-definite';
@@ -22,7 +22,7 @@ export interface TrainOptions {
   /** Undo steps that make Λ indefinite (NCE, cNCE); SM's quadratic loss needs no density. */
   keepPositiveDefinite: boolean;
   /**
-   * With keepPositiveDefinite: also undo steps that take λ_min(Λ) below this floor η (Cholesky of
+   * With keepPositiveDefinite: also shorten steps that take λ_min(Λ) below this floor η (Cholesky of
    * Λ − ηI), so no direction gets a variance above 1/η (default 0: plain positive definiteness).
    * If the start is already below η, the floor becomes half the start's smallest eigenvalue.
    */
@@ -35,14 +35,16 @@ export interface TrainResult {
   /** Total loss before each step. */
   curve: number[];
   seconds: number;
-  /** Steps undone because Λ left the positive definite cone. */
+  /** Steps whose Λ part was shortened because the full step left the cone (or crossed the floor). */
   stepBacks: number;
+  /** Steps in which Λ stayed put because even 2⁻¹⁰ of its step left the cone (it sits on the floor). */
+  skipped: number;
 }
 
 const BETA1 = 0.9;
 const BETA2 = 0.999;
 const EPSILON = 1e-8;
-const MAX_STEP_BACKS_IN_A_ROW = 40;
+const MAX_STEP_HALVINGS = 10;
 
 export function trainPrecision(
   structure: GridStructure,
@@ -61,10 +63,10 @@ export function trainPrecision(
   const curve: number[] = [];
   const progress = createProgress(options.estimator, options.steps);
   let stepBacks = 0;
-  let backsInARow = 0;
+  let skipped = 0;
   // A start already below the floor keeps half its own smallest eigenvalue as the floor.
   const floor = options.keepPositiveDefinite && (options.eigenvalueFloor ?? 0) > 0 ? Math.min(options.eigenvalueFloor!, 0.5 * smallestEigenvalue(init.precision)) : 0;
-  for (let step = 0; step < options.steps; ) {
+  for (let step = 0; step < options.steps; step++) {
     const { terms, gradient } = lossAndGradient(theta, step);
     for (const [name, value] of Object.entries(terms)) {
       if (!Number.isFinite(value)) throw new Error(`${options.estimator}: step ${step}: ${name === 'total' ? 'loss' : name} is ${value}`);
@@ -74,28 +76,38 @@ export function trainPrecision(
     const t = step + 1;
     const mNext = new Float64Array(n);
     const vNext = new Float64Array(n);
-    const thetaNext = new Float64Array(n);
+    const direction = new Float64Array(n);
     const correction1 = 1 - Math.pow(BETA1, t);
     const correction2 = 1 - Math.pow(BETA2, t);
     for (let i = 0; i < n; i++) {
       mNext[i] = BETA1 * m[i] + (1 - BETA1) * gradient[i];
       vNext[i] = BETA2 * v[i] + (1 - BETA2) * gradient[i] * gradient[i];
-      thetaNext[i] = theta[i] - (learningRate * (mNext[i] / correction1)) / (Math.sqrt(vNext[i] / correction2) + EPSILON);
+      direction[i] = (mNext[i] / correction1) / (Math.sqrt(vNext[i] / correction2) + EPSILON);
     }
-    if (options.keepPositiveDefinite && !aboveFloor(createPrecision(structure, thetaNext.subarray(0, P)), floor)) {
-      learningRate /= 2;
-      stepBacks++;
-      if (++backsInARow > MAX_STEP_BACKS_IN_A_ROW) {
-        throw new Error(`${options.estimator}: step ${step}: could not keep the precision positive definite (learning rate halved ${MAX_STEP_BACKS_IN_A_ROW} times)`);
-      }
-      continue;
+    // A step that leaves the cone (or crosses the floor) is retried with Λ's part at half the
+    // length, for this step only, and Λ is kept (Adam's moments still updated) after
+    // MAX_STEP_HALVINGS tries. The extras (NCE's c) always take their full step: the constraint is
+    // on Λ alone, and freezing c with Λ left NCE's normaliser stuck at its start whenever Λ sat on
+    // the floor. Halving the learning rate for good instead stalls training: once the iterate sits
+    // near the floor, every few steps would halve it again (measured: 48 halvings in 100 NCE
+    // steps). Moving back into the feasible set along the identity (Λ + sI) was tried and rejected:
+    // on MNIST NCE it lowered the held-out log-likelihood by hundreds of nats in 60 steps.
+    const stepped = (scale: number) => theta.map((value, i) => value - (i < P ? scale : learningRate) * direction[i]);
+    let scale = learningRate;
+    let thetaNext = stepped(scale);
+    let shrinks = 0;
+    while (options.keepPositiveDefinite && !aboveFloor(createPrecision(structure, thetaNext.subarray(0, P)), floor)) {
+      shrinks++;
+      scale = shrinks > MAX_STEP_HALVINGS ? 0 : scale / 2;
+      thetaNext = stepped(scale);
+      if (scale === 0) break;
     }
-    backsInARow = 0;
+    if (shrinks > MAX_STEP_HALVINGS) skipped++;
+    else if (shrinks > 0) stepBacks++;
     [theta, m, v] = [thetaNext, mNext, vNext];
     curve.push(terms.total);
     progress.update(t, { loss: terms.total });
     learningRate *= decay;
-    step++;
   }
   progress.finish();
   return {
@@ -104,6 +116,7 @@ export function trainPrecision(
     curve,
     seconds: (performance.now() - start) / 1000,
     stepBacks,
+    skipped,
   };
 }
 

@@ -57,9 +57,14 @@ test('the square-root sampler refuses an indefinite precision instead of patchin
   assert.throws(() => sampleByCholesky(bad, new Float64Array(D), 1, 1), /not positive definite: Cholesky pivot 0/);
 });
 
-test('the smallest eigenvalue from the banded factor matches a dense eigendecomposition', () => {
+test('the smallest eigenvalue matches a dense eigendecomposition, for definite and indefinite Λ', () => {
   const dense = eigSymmetric(toDense(truth), D).values[0];
   assert.ok(Math.abs(smallestEigenvalue(truth) - dense) < 1e-9 * Math.abs(dense));
+  // Shifted by λ_min + 0.3: indefinite with λ_min = −0.3 (found by bisection on Cholesky's success).
+  const indefinite = createPrecision(structure, truth.values);
+  for (let i = 0; i < D; i++) indefinite.diagonal[i] -= dense + 0.3;
+  const expected = eigSymmetric(toDense(indefinite), D).values[0];
+  assert.ok(Math.abs(smallestEigenvalue(indefinite) - expected) < 1e-9, `${smallestEigenvalue(indefinite)} vs ${expected}`);
 });
 
 test('the sparse and dense Gaussian log-likelihoods agree and match the density formula', () => {

@@ -5,7 +5,7 @@ import { chooseBackend } from '../../lib/backend';
 import { gridStructure } from '../../lib/gaussian/structure';
 import { relativeFrobeniusError, toDense, trace } from '../../lib/gaussian/precision';
 import { localFromData, localFromDense, secondMomentDense } from '../../lib/gaussian/moments';
-import { fitScoreMatchingExact, fitScoreMatchingExactFromData, scoreMatchingLoss } from '../../lib/gaussian/score-matching';
+import { fitScoreMatchingExact, fitScoreMatchingExactFromData, scoreMatchingHessianTimes, scoreMatchingLoss } from '../../lib/gaussian/score-matching';
 import { barrierObjective, fitScoreMatchingBarrier } from '../../lib/gaussian/score-matching-barrier';
 import { fitScoreMatchingGradient, tfScoreMatchingLossOfMoments, tfScoreMatchingLossOfRows } from '../../lib/gaussian/sm-gradient';
 import { knownSparsePrecision } from '../../lib/gaussian/ground-truth';
@@ -81,6 +81,23 @@ test('the SM loss of data rows equals the loss from their local second moment (t
   tf.dispose([theta, blocks, rows]);
   assert.ok(Math.abs(fromRows - exact) < 1e-4 * Math.abs(exact), `${fromRows} vs ${exact}`);
   assert.ok(Math.abs(fromMoments - exact) < 1e-4 * Math.abs(exact), `${fromMoments} vs ${exact}`);
+});
+
+test('the tfjs gradient of the moments loss equals the closed form HΘ − 1 on the diagonal', async () => {
+  await chooseBackend();
+  const n = 300;
+  const X = sampleByCholesky(truth, new Float64Array(D), n, 8);
+  const local = localFromData(X, n, structure);
+  const K = local.neighbourhoods.slots;
+  const blocks = tf.tensor3d(Float32Array.from(local.blocks), [D, K, K]);
+  const theta = tf.tensor1d(Float32Array.from(truth.values));
+  const grad = tf.grad((t: tf.Tensor) => tfScoreMatchingLossOfMoments(t as tf.Tensor1D, local, blocks))(theta);
+  const fromTf = grad.dataSync();
+  tf.dispose([blocks, theta, grad]);
+  const exact = scoreMatchingHessianTimes(truth, local).map((g, j) => g - (j < D ? 1 : 0));
+  const scale = Math.max(...exact.map(Math.abs));
+  // Every edge value appears twice in Λ: its gradient sums both slots (the scatter-add of the gather).
+  exact.forEach((g, j) => assert.ok(Math.abs(fromTf[j] - g) < 1e-5 * scale, `parameter ${j}: ${fromTf[j]} vs ${g}`));
 });
 
 test('SM by Adam in tfjs agrees with the exact solution to 1e-3', async () => {

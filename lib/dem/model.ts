@@ -1,0 +1,211 @@
+// The deep energy model (DEM) of Exercise 2, readable top to bottom:
+//
+//   log p(x) = −‖x‖²/(2σ²) + bᵀx + Σₖ softplus(uₖ),   a = Vx,  h = sigmoid(a),  u = Wh + c
+//
+// with V ∈ R^{J×D} (filters), W ∈ R^{K×J}, b ∈ R^D, c ∈ R^K; the density is unnormalised.
+// Score and Laplacian are written out analytically (derivation in notebook 03):
+//   ∇ₓ log p = −x/σ² + b + Vᵀ(s ⊙ r),            s = h(1−h),  r = Wᵀ sigmoid(u)
+//   Δₓ log p = −D/σ² + Σⱼ ‖vⱼ‖² h''ⱼ rⱼ + Σₖ sigmoid'(uₖ) AₖGAₖᵀ,
+//              h'' = s(1−2h),  Aₖ = wₖ ⊙ s,  G = VVᵀ (J×J)
+// The last term costs O(K·J²) per sample through the Gram matrix G, instead of O(K·J·D) through
+// ‖Vᵀ(wₖ ⊙ s)‖². Score matching (Hyvärinen 2005) minimises mean[½‖∇ₓ log p‖² + Δₓ log p].
+// Row convention: a batch x is [N, D]; every per-sample quantity is a row.
+// The fast training gradient lives in ./sm-gradient (hand-derived, checked against autodiff of smLoss).
+import * as tf from '@tensorflow/tfjs';
+import { createRng, normalArray } from '../random';
+import { matMul } from '../tf/matmul';
+
+export interface DemConfig {
+  /** D: input dimension (784 for 28×28 patches). */
+  inputs: number;
+  /** J: number of sigmoid features (filters vⱼ, the rows of V). */
+  features: number;
+  /** K: number of softplus units on top of the features. */
+  units: number;
+  /** σ of the Gaussian term; score matching wants σ² ≈ the data's mean pixel variance. */
+  sigma: number;
+}
+
+export const DEFAULT_DEM_CONFIG: DemConfig = { inputs: 784, features: 64, units: 64, sigma: 1 };
+
+export interface DemParams {
+  V: tf.Variable<tf.Rank.R2>; // [J, D]
+  W: tf.Variable<tf.Rank.R2>; // [K, J]
+  b: tf.Variable<tf.Rank.R1>; // [D]
+  c: tf.Variable<tf.Rank.R1>; // [K]
+}
+export type ParamName = keyof DemParams;
+export const PARAM_NAMES: readonly ParamName[] = ['V', 'W', 'b', 'c'];
+
+export interface Dem {
+  config: DemConfig;
+  params: DemParams;
+  /** Frees the variables (they are registered globally in tfjs under unique names). */
+  dispose(): void;
+}
+
+export interface DemInit {
+  seed: number;
+  /**
+   * Typical pixel standard deviation of the inputs the model will see (1 for whitened patches).
+   * V starts at N(0, (0.5 / (dataScale·√D))²), so each pre-activation aⱼ = vⱼᵀx has standard deviation
+   * ≈ 0.5: the sigmoids start in their graded range (slope ≥ 0.15 for |a| < 2) instead of saturating,
+   * where all gradients through s = h(1−h) vanish (the N(0, 1) init of earlier attempts gave |a| ≈ 28).
+   */
+  dataScale?: number;
+  /** Standard deviation of the initial pre-activations aⱼ = vⱼᵀx (default 0.5, see dataScale). */
+  activationScale?: number;
+  /** W starts at N(0, (wScale/√J)²): u = Wh has standard deviation ≈ wScale·‖h‖/√J ≈ 0.5·wScale. */
+  wScale?: number;
+}
+
+let modelCount = 0;
+
+function checkConfig(config: DemConfig): void {
+  for (const key of ['inputs', 'features', 'units'] as const) {
+    if (!Number.isInteger(config[key]) || config[key] < 1) {
+      throw new Error(`DEM config: ${key} must be a positive integer, got ${config[key]}`);
+    }
+  }
+  if (!(config.sigma > 0) || !Number.isFinite(config.sigma)) {
+    throw new Error(`DEM config: sigma must be a positive finite number, got ${config.sigma}`);
+  }
+}
+
+/** Wraps given parameter values (Float32Arrays in the shapes above) as a model with fresh variables. */
+export function demFromArrays(
+  config: DemConfig,
+  values: Record<ParamName, Float32Array>,
+): Dem {
+  checkConfig(config);
+  const { inputs: D, features: J, units: K } = config;
+  const shapes: Record<ParamName, number[]> = { V: [J, D], W: [K, J], b: [D], c: [K] };
+  const prefix = `dem${modelCount++}`;
+  const make = (name: ParamName) => {
+    const data = values[name];
+    const size = shapes[name].reduce((x, y) => x * y, 1);
+    if (!data || data.length !== size) {
+      throw new Error(`DEM parameter ${name}: expected ${size} values for shape [${shapes[name]}], got ${data ? data.length : 'none'}`);
+    }
+    const initial = tf.tensor(data, shapes[name], 'float32');
+    const variable = tf.variable(initial, true, `${prefix}/${name}`);
+    initial.dispose(); // the variable keeps its own reference to the data
+    return variable;
+  };
+  const params = { V: make('V'), W: make('W'), b: make('b'), c: make('c') } as DemParams;
+  return { config, params, dispose: () => PARAM_NAMES.forEach((name) => params[name].dispose()) };
+}
+
+/** A model with small seeded random V and W, and b = 0, c = 0 (right for mean-removed data). */
+export function createDem(config: DemConfig, init: DemInit): Dem {
+  checkConfig(config);
+  const { inputs: D, features: J, units: K } = config;
+  const rng = createRng(init.seed);
+  const vStd = (init.activationScale ?? 0.5) / ((init.dataScale ?? 1) * Math.sqrt(D));
+  const wStd = (init.wScale ?? 1) / Math.sqrt(J);
+  const scaled = (n: number, std: number) => Float32Array.from(normalArray(n, rng), (z) => z * std);
+  return demFromArrays(config, {
+    V: scaled(J * D, vStd),
+    W: scaled(K * J, wStd),
+    b: new Float32Array(D),
+    c: new Float32Array(K),
+  });
+}
+
+/** Current parameter values as plain arrays (for saving, or for a worker). */
+export function paramArrays(model: Dem): Record<ParamName, Float32Array> {
+  const out = {} as Record<ParamName, Float32Array>;
+  for (const name of PARAM_NAMES) out[name] = model.params[name].dataSync() as Float32Array;
+  return out;
+}
+
+function checkInput(model: Dem, x: tf.Tensor): void {
+  if (x.rank !== 2 || x.shape[1] !== model.config.inputs) {
+    throw new Error(`DEM: expected inputs of shape [N, ${model.config.inputs}], got [${x.shape}]`);
+  }
+}
+
+/** softplus(u) = log(1 + eᵘ) without overflow: max(u, 0) + log1p(e^(−|u|)). */
+export function stableSoftplus(u: tf.Tensor): tf.Tensor {
+  return tf.add(tf.relu(u), tf.log1p(tf.exp(tf.neg(tf.abs(u)))));
+}
+
+/** The hidden layers, shared by log p, the score and the Laplacian. */
+function hidden(model: Dem, x: tf.Tensor2D) {
+  const { V, W, c } = model.params;
+  const a = matMul(x, V, false, true); // [N, J]
+  const h = tf.sigmoid(a); // g(x) = sigmoid(Vx)
+  const u = tf.add(matMul(h, W, false, true), c); // [N, K]
+  return { a, h, u };
+}
+
+/**
+ * sigmoid'(z) = sigmoid(z)·sigmoid(−z), which equals h(1−h) but keeps its relative precision when the
+ * sigmoid saturates (1 − h cancels to 0 in float32 already at z ≈ 17, and loses digits long before).
+ */
+export function sigmoidSlope(z: tf.Tensor): tf.Tensor {
+  return tf.mul(tf.sigmoid(z), tf.sigmoid(tf.neg(z)));
+}
+
+/** Unnormalised log p(x) per row: [N]. */
+export function logDensity(model: Dem, x: tf.Tensor2D): tf.Tensor1D {
+  checkInput(model, x);
+  return tf.tidy(() => {
+    const { b } = model.params;
+    const { u } = hidden(model, x);
+    const quadratic = tf.div(tf.sum(tf.square(x), 1), -2 * model.config.sigma ** 2);
+    return tf.addN([quadratic, tf.sum(tf.mul(x, b), 1), tf.sum(stableSoftplus(u), 1)]) as tf.Tensor1D;
+  });
+}
+
+/** Score and Laplacian per row, sharing the hidden layers. */
+export function scoreAndLaplacian(model: Dem, x: tf.Tensor2D): { score: tf.Tensor2D; laplacian: tf.Tensor1D } {
+  checkInput(model, x);
+  return tf.tidy(() => {
+    const { V, W, b } = model.params;
+    const { inputs: D, features: J, units: K, sigma } = model.config;
+    const N = x.shape[0];
+    const { a, h, u } = hidden(model, x);
+    const s = sigmoidSlope(a); // sigmoid'(a) = h(1−h), [N, J]
+    const h2 = tf.mul(s, tf.sub(1, tf.mul(2, h))); // sigmoid''(a) = s(1−2h), [N, J]
+    const p = tf.sigmoid(u); // softplus'(u), [N, K]
+    const p1 = sigmoidSlope(u); // softplus''(u) = p(1−p), [N, K]
+    const r = matMul(p, W); // Wᵀ sigmoid(u) per row, [N, J]
+
+    const score = tf.add(tf.add(tf.div(x, -(sigma ** 2)), b), matMul(tf.mul(s, r), V)) as tf.Tensor2D;
+
+    const gram = matMul(V, V, false, true); // G = VVᵀ, [J, J]
+    const filterNorms = tf.sum(tf.square(V), 1); // ‖vⱼ‖² = Gⱼⱼ, [J]
+    const curvature = tf.sum(tf.mul(tf.mul(h2, r), filterNorms), 1); // Σⱼ ‖vⱼ‖² h''ⱼ rⱼ
+    const A = tf.reshape(tf.mul(tf.reshape(s, [N, 1, J]), tf.reshape(W, [1, K, J])), [N * K, J]); // rows Aₖ = wₖ ⊙ s
+    const quadratic = tf.reshape(tf.sum(tf.mul(matMul(A, gram), A), 1), [N, K]); // AₖGAₖᵀ, [N, K]
+    const interaction = tf.sum(tf.mul(p1, quadratic), 1);
+    const laplacian = tf.add(tf.add(curvature, interaction), -D / sigma ** 2) as tf.Tensor1D;
+    return { score, laplacian };
+  });
+}
+
+export function score(model: Dem, x: tf.Tensor2D): tf.Tensor2D {
+  const { score: value, laplacian } = scoreAndLaplacian(model, x);
+  laplacian.dispose();
+  return value;
+}
+
+export function laplacian(model: Dem, x: tf.Tensor2D): tf.Tensor1D {
+  const { score: value, laplacian: lap } = scoreAndLaplacian(model, x);
+  value.dispose();
+  return lap;
+}
+
+/** Score-matching loss per row: ½‖∇ₓ log p‖² + Δₓ log p, [N] (Hyvärinen 2005, eq. 4 per sample). */
+export function smLossPerSample(model: Dem, x: tf.Tensor2D): tf.Tensor1D {
+  return tf.tidy(() => {
+    const { score: value, laplacian: lap } = scoreAndLaplacian(model, x);
+    return tf.add(tf.mul(0.5, tf.sum(tf.square(value), 1)), lap) as tf.Tensor1D;
+  });
+}
+
+/** The score-matching objective on a batch: mean over rows. Differentiable by tf.grads. */
+export function smLoss(model: Dem, x: tf.Tensor2D): tf.Scalar {
+  return tf.tidy(() => tf.mean(smLossPerSample(model, x)) as tf.Scalar);
+}

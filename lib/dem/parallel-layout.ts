@@ -1,0 +1,103 @@
+// Shared memory between the main thread and one gradient worker (./gradient-worker):
+//   ctrl   Int32   [request, done, status, rows]  — the handshake (Atomics.wait / notify)
+//   sigma  Float64 [1]                            — σ of the current model
+//   params Float32 V, W, b, c                     — written by the main thread before each request
+//                                                   (one buffer shared by all workers)
+//   grads  Float32 V, W, b, c                     — the worker's mean gradient over its rows
+//   terms  Float32 [3]                            — the worker's mean loss terms (SM_TERMS)
+//   rows   Float32 [capacity, D]                  — the worker's share of the batch
+//   error  Uint8   [ERROR_BYTES]                  — UTF-8 text when status = 1
+import { DemConfig, ParamName, PARAM_NAMES } from './model';
+
+export const CTRL = { request: 0, done: 1, status: 2, rows: 3 } as const;
+const CTRL_SLOTS = 4;
+const ERROR_BYTES = 4096;
+
+export interface SharedLayout {
+  config: DemConfig;
+  /** Most rows one request may carry. */
+  capacity: number;
+  /** Shared by every worker of a pool. */
+  paramBuffer: SharedArrayBuffer;
+  /** This worker's own buffers. */
+  ctrlBuffer: SharedArrayBuffer;
+  sigmaBuffer: SharedArrayBuffer;
+  gradBuffer: SharedArrayBuffer;
+  termBuffer: SharedArrayBuffer;
+  rowBuffer: SharedArrayBuffer;
+  errorBuffer: SharedArrayBuffer;
+}
+
+export interface LayoutViews {
+  ctrl: Int32Array;
+  sigma: Float64Array;
+  params: Record<ParamName, Float32Array>;
+  grads: Record<ParamName, Float32Array>;
+  terms: Float32Array;
+  rows: Float32Array;
+  error: Uint8Array;
+}
+
+export function paramSizes(config: DemConfig): Record<ParamName, number> {
+  const { inputs: D, features: J, units: K } = config;
+  return { V: J * D, W: K * J, b: D, c: K };
+}
+
+function totalParams(config: DemConfig): number {
+  const sizes = paramSizes(config);
+  return PARAM_NAMES.reduce((sum, name) => sum + sizes[name], 0);
+}
+
+export function createParamBuffer(config: DemConfig): SharedArrayBuffer {
+  return new SharedArrayBuffer(4 * totalParams(config));
+}
+
+export function createLayout(config: DemConfig, capacity: number, paramBuffer: SharedArrayBuffer): SharedLayout {
+  return {
+    config: { ...config },
+    capacity,
+    paramBuffer,
+    ctrlBuffer: new SharedArrayBuffer(4 * CTRL_SLOTS),
+    sigmaBuffer: new SharedArrayBuffer(8),
+    gradBuffer: new SharedArrayBuffer(4 * totalParams(config)),
+    termBuffer: new SharedArrayBuffer(4 * 3),
+    rowBuffer: new SharedArrayBuffer(4 * capacity * config.inputs),
+    errorBuffer: new SharedArrayBuffer(ERROR_BYTES),
+  };
+}
+
+/** Typed views of each parameter inside a flat V, W, b, c buffer. */
+function split(buffer: SharedArrayBuffer, config: DemConfig): Record<ParamName, Float32Array> {
+  const sizes = paramSizes(config);
+  const out = {} as Record<ParamName, Float32Array>;
+  let offset = 0;
+  for (const name of PARAM_NAMES) {
+    out[name] = new Float32Array(buffer, 4 * offset, sizes[name]);
+    offset += sizes[name];
+  }
+  return out;
+}
+
+export function layoutViews(layout: SharedLayout): LayoutViews {
+  return {
+    ctrl: new Int32Array(layout.ctrlBuffer),
+    sigma: new Float64Array(layout.sigmaBuffer),
+    params: split(layout.paramBuffer, layout.config),
+    grads: split(layout.gradBuffer, layout.config),
+    terms: new Float32Array(layout.termBuffer),
+    rows: new Float32Array(layout.rowBuffer),
+    error: new Uint8Array(layout.errorBuffer),
+  };
+}
+
+export function writeError(views: LayoutViews, message: string): void {
+  const bytes = new TextEncoder().encode(message).subarray(0, views.error.length - 1);
+  views.error.fill(0);
+  views.error.set(bytes);
+}
+
+export function readError(views: LayoutViews): string {
+  const end = views.error.indexOf(0);
+  // TextDecoder refuses views of shared memory: copy first.
+  return new TextDecoder().decode(views.error.slice(0, end < 0 ? views.error.length : end));
+}

@@ -1,0 +1,65 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { chooseBackend } from '../../lib/backend';
+import { createDem, paramArrays, PARAM_NAMES } from '../../lib/dem/model';
+import { batchGradient, closeGradientPool, demThreads, gradientPool } from '../../lib/dem/parallel';
+import { trainDem } from '../../lib/dem/train';
+import { randomInputs } from './reference';
+
+before(async () => {
+  await chooseBackend();
+});
+
+after(async () => {
+  await closeGradientPool();
+});
+
+function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < b.length; i++) {
+    num += (a[i] - b[i]) ** 2;
+    den += b[i] ** 2;
+  }
+  return Math.sqrt(num / den);
+}
+
+const CONFIG = { inputs: 784, features: 64, units: 64, sigma: 1 };
+
+test('the gradient split across two threads equals the single-thread gradient', async () => {
+  const model = createDem(CONFIG, { seed: 51, wScale: 3 });
+  const rows = Float32Array.from(randomInputs(256, CONFIG.inputs, 52));
+  const pool = await gradientPool(CONFIG, 256, 2);
+  assert.ok(pool && pool.workers.length === 1);
+  const split = batchGradient(model, rows, pool);
+  const single = batchGradient(model, rows, null);
+  // Float32 sums in another order: measured relative differences ≤ 6e-7.
+  assert.ok(Math.abs(split.loss.dataSync()[0] - single.loss.dataSync()[0]) < 1e-5 * Math.abs(single.loss.dataSync()[0]));
+  for (const name of PARAM_NAMES) {
+    const error = relativeError(split.grads[name].dataSync(), single.grads[name].dataSync());
+    assert.ok(error < 1e-5, `gradient of ${name}: ${error}`);
+  }
+  // Odd batch sizes give unequal shares, still weighted correctly.
+  const odd = rows.subarray(0, 101 * CONFIG.inputs);
+  const oddError = relativeError(batchGradient(model, odd, pool).grads.V.dataSync(), batchGradient(model, odd, null).grads.V.dataSync());
+  assert.ok(oddError < 1e-5, `odd batch: ${oddError}`);
+  model.dispose();
+});
+
+test('two-thread training is deterministic for a seed', async () => {
+  const train = Float32Array.from(randomInputs(512, CONFIG.inputs, 53));
+  const run = async () => {
+    const model = createDem(CONFIG, { seed: 54 });
+    await trainDem(model, train, null, { run: 'two-threads', epochs: 1, batchSize: 128, learningRate: 0.01, seed: 55, threads: 2 });
+    const { V } = paramArrays(model);
+    model.dispose();
+    return V;
+  };
+  assert.deepEqual(await run(), await run());
+});
+
+test('LFR_DEM_THREADS overrides the thread count and is checked', () => {
+  assert.equal(demThreads({ LFR_DEM_THREADS: '1' }), 1);
+  assert.throws(() => demThreads({ LFR_DEM_THREADS: 'two' }), /LFR_DEM_THREADS="two": expected an integer from 1 to 16/);
+  assert.ok(demThreads({}) >= 1 && demThreads({}) <= 2);
+});

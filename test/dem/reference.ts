@@ -1,0 +1,87 @@
+// Float64 ground truth for the DEM tests: log p written out with plain loops (no tfjs, no shared
+// code with lib/dem), and its gradient and Laplacian by central finite differences.
+import * as tf from '@tensorflow/tfjs';
+import { createRng } from '../../lib/random';
+import { Dem, demFromArrays, DemConfig } from '../../lib/dem/model';
+
+export interface Params64 {
+  config: DemConfig;
+  V: Float64Array; // [J, D]
+  W: Float64Array; // [K, J]
+  b: Float64Array; // [D]
+  c: Float64Array; // [K]
+}
+
+const sigmoid = (a: number) => (a >= 0 ? 1 / (1 + Math.exp(-a)) : Math.exp(a) / (1 + Math.exp(a)));
+const softplus = (u: number) => Math.max(u, 0) + Math.log1p(Math.exp(-Math.abs(u)));
+
+export function logp64(p: Params64, x: ArrayLike<number>): number {
+  const { inputs: D, features: J, units: K, sigma } = p.config;
+  let value = 0;
+  for (let d = 0; d < D; d++) value += -(x[d] * x[d]) / (2 * sigma * sigma) + p.b[d] * x[d];
+  const h = new Float64Array(J);
+  for (let j = 0; j < J; j++) {
+    let a = 0;
+    for (let d = 0; d < D; d++) a += p.V[j * D + d] * x[d];
+    h[j] = sigmoid(a);
+  }
+  for (let k = 0; k < K; k++) {
+    let u = p.c[k];
+    for (let j = 0; j < J; j++) u += p.W[k * J + j] * h[j];
+    value += softplus(u);
+  }
+  return value;
+}
+
+/** ∂ log p / ∂xₗ by central differences (step `step`). */
+export function scoreFd(p: Params64, x: Float64Array, step = 1e-5): Float64Array {
+  const g = new Float64Array(x.length);
+  const y = Float64Array.from(x);
+  for (let l = 0; l < x.length; l++) {
+    y[l] = x[l] + step;
+    const up = logp64(p, y);
+    y[l] = x[l] - step;
+    const down = logp64(p, y);
+    y[l] = x[l];
+    g[l] = (up - down) / (2 * step);
+  }
+  return g;
+}
+
+/** Σₗ ∂² log p / ∂xₗ², the trace of the Hessian by second central differences. */
+export function laplacianFd(p: Params64, x: Float64Array, step = 2e-4): number {
+  const y = Float64Array.from(x);
+  const centre = logp64(p, x);
+  let trace = 0;
+  for (let l = 0; l < x.length; l++) {
+    y[l] = x[l] + step;
+    const up = logp64(p, y);
+    y[l] = x[l] - step;
+    const down = logp64(p, y);
+    y[l] = x[l];
+    trace += (up - 2 * centre + down) / (step * step);
+  }
+  return trace;
+}
+
+/** Random parameters, rounded to float32 so that the tfjs model holds exactly the same numbers. */
+export function randomParams(config: DemConfig, seed: number, scales: { V: number; W: number; b: number; c: number }): Params64 {
+  const rng = createRng(seed);
+  const draw = (n: number, scale: number) => Float64Array.from(Float32Array.from({ length: n }, () => rng.normal() * scale));
+  const { inputs: D, features: J, units: K } = config;
+  return { config, V: draw(J * D, scales.V), W: draw(K * J, scales.W), b: draw(D, scales.b), c: draw(K, scales.c) };
+}
+
+export function toModel(p: Params64): Dem {
+  return demFromArrays(p.config, { V: Float32Array.from(p.V), W: Float32Array.from(p.W), b: Float32Array.from(p.b), c: Float32Array.from(p.c) });
+}
+
+/** n rows of standard normal inputs times `scale`, rounded to float32. */
+export function randomInputs(n: number, D: number, seed: number, scale = 1): Float64Array {
+  const rng = createRng(seed);
+  return Float64Array.from(Float32Array.from({ length: n * D }, () => rng.normal() * scale));
+}
+
+export function rowsTensor(x: Float64Array, D: number): tf.Tensor2D {
+  return tf.tensor2d(Float32Array.from(x), [x.length / D, D]);
+}

@@ -10,7 +10,7 @@ import { createRng, Rng } from '../random';
 import { createPrecision, SparsePrecision } from './precision';
 import { GridStructure, parameterCount } from './structure';
 import { addPatternFeatures, patternQuadratic, sigmoid, softplus } from './pattern-features';
-import { trainPrecision, TrainResult } from './train';
+import { MinibatchFitOptions, trainPrecision, TrainResult } from './train';
 
 const MAX_EPSILON_ADJUSTMENTS = 60;
 const RULE_PAIRS = 1000;
@@ -77,18 +77,8 @@ export function chooseEpsilon(data: Float32Array, n: number, structure: GridStru
   throw new Error(`cNCE: the ε rule did not settle after ${MAX_EPSILON_ADJUSTMENTS} adjustments (last ε ${epsilon}, losses ${trace.slice(-3).map((t) => t.loss.toFixed(3)).join(', ')})`);
 }
 
-export interface CnceOptions {
-  steps: number;
-  /** Pairs per step. */
-  batchSize: number;
-  learningRate: number;
-  finalLearningRate: number;
-  seed: number;
-  /** Starting precision (default: identity, the diagonal fit for standardised data). */
-  init?: SparsePrecision;
-  /** Keep λ_min(Λ) ≥ this (train.ts; default 0). */
-  eigenvalueFloor?: number;
-}
+/** Pairs per step in batchSize. */
+export type CnceOptions = MinibatchFitOptions;
 
 export interface CnceFit extends TrainResult {
   epsilon: EpsilonChoice;

@@ -16,7 +16,7 @@ import { createPrecision, SparsePrecision } from './precision';
 import { logDetPrecision } from './positive-definite';
 import { GridStructure, parameterCount } from './structure';
 import { addPatternFeatures, patternQuadratic, sigmoid, softplus } from './pattern-features';
-import { trainPrecision, TrainResult } from './train';
+import { MinibatchFitOptions, trainPrecision, TrainResult } from './train';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
@@ -99,18 +99,9 @@ export function exactLogNormaliser(precision: SparsePrecision): number {
   return 0.5 * logDetPrecision(precision, 'NCE precision') - 0.5 * precision.structure.size * LOG_2PI;
 }
 
-export interface NceOptions {
+/** batchSize counts data rows per step (ν times as many noise rows). */
+export interface NceOptions extends MinibatchFitOptions {
   nu: number;
-  steps: number;
-  /** Data rows per step (ν times as many noise rows). */
-  batchSize: number;
-  learningRate: number;
-  finalLearningRate: number;
-  seed: number;
-  /** Starting precision (default: identity, the diagonal fit for standardised data). */
-  init?: SparsePrecision;
-  /** Keep λ_min(Λ) ≥ this (train.ts; default 0). */
-  eigenvalueFloor?: number;
 }
 
 export interface NceFit extends TrainResult {

@@ -9,6 +9,7 @@
 import { createPrecision, SparsePrecision, toDense, trace } from './precision';
 import { edgeEndpoints, GridStructure } from './structure';
 import { LocalSecondMoment, localFromData, localFromDense } from './moments';
+import { dot, norm } from '../linalg/vector';
 
 export interface ScoreMatchingFit {
   precision: SparsePrecision;
@@ -150,14 +151,4 @@ export function fitScoreMatchingLocal(local: LocalSecondMoment, options: Conjuga
     throw new Error(`score matching: conjugate gradients stopped after ${iterations} iterations at relative residual ${relativeResidual} (tolerance ${tolerance})`);
   }
   return { precision: lambda, dense: () => toDense(lambda), loss: scoreMatchingLoss(lambda, local), iterations, relativeResidual };
-}
-
-function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += a[i] * b[i];
-  return sum;
-}
-
-function norm(a: ArrayLike<number>): number {
-  return Math.sqrt(dot(a, a));
 }

@@ -29,6 +29,20 @@ export interface TrainOptions {
   eigenvalueFloor?: number;
 }
 
+/** What the minibatch estimators (NCE, cNCE) are told; trainPrecision gets the rest from them. */
+export interface MinibatchFitOptions {
+  steps: number;
+  /** Examples per step (what counts as one is the estimator's to say). */
+  batchSize: number;
+  learningRate: number;
+  finalLearningRate: number;
+  seed: number;
+  /** Starting precision (default: identity, the diagonal fit for standardised data). */
+  init?: SparsePrecision;
+  /** Keep λ_min(Λ) ≥ this (see TrainOptions.eigenvalueFloor; default 0). */
+  eigenvalueFloor?: number;
+}
+
 export interface TrainResult {
   precision: SparsePrecision;
   extras: number[];

@@ -2,6 +2,8 @@
 // with a diagonal initial inverse Hessian (a preconditioner) and a backtracking line search that
 // also backs off when the objective reports a point outside its domain (e.g. Λ not positive definite).
 
+import { dot, norm } from './vector';
+
 export type Objective = (x: Float64Array) => { value: number; gradient: Float64Array } | null;
 
 export interface LbfgsOptions {
@@ -113,14 +115,4 @@ function twoLoop(gradient: Float64Array, sList: Float64Array[], yList: Float64Ar
   }
   for (let i = 0; i < q.length; i++) q[i] = -q[i];
   return q;
-}
-
-function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += a[i] * b[i];
-  return sum;
-}
-
-function norm(a: ArrayLike<number>): number {
-  return Math.sqrt(dot(a, a));
 }

@@ -4,7 +4,7 @@ import { EigenvalueDecomposition, inverse, Matrix } from 'ml-matrix';
 import { cholesky, choleskyOrThrow, logDetFromFactor } from '../../lib/linalg/cholesky';
 import { lowerInverse, solveLower, solveLowerTransposed } from '../../lib/linalg/triangular';
 import { bandedCholesky, bandedInverse, bandedLogDet, bandedSolveLower, bandedSolveLowerTransposed, createBanded } from '../../lib/linalg/banded';
-import { eigSymmetric } from '../../lib/linalg/eigen-symmetric';
+import { eigenvaluesSymmetric, eigSymmetric } from '../../lib/linalg/eigen-symmetric';
 import { minimiseLbfgs } from '../../lib/linalg/lbfgs';
 import { createRng } from '../../lib/random';
 
@@ -129,6 +129,16 @@ test('eigSymmetric returns ascending eigenpairs with orthonormal vectors', () =>
     assert.ok(maxAbsDiff(values, reference) < 1e-10);
   }
   assert.throws(() => eigSymmetric([1, Number.NaN, Number.NaN, 1], 2), /entry \(0, 1\) is NaN/);
+});
+
+test('eigenvalues alone are exactly those of the full eigendecomposition', () => {
+  for (const n of [1, 3, 40]) {
+    const rng = createRng(100 + n);
+    const A = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) A[i * n + j] = A[j * n + i] = rng.normal();
+    assert.deepEqual(eigenvaluesSymmetric(A, n), eigSymmetric(A, n).values);
+  }
+  assert.throws(() => eigenvaluesSymmetric([1, 2, 3], 2), /eigenvaluesSymmetric: expected an n×n matrix/);
 });
 
 test('L-BFGS minimises a convex quadratic to its closed-form solution', () => {

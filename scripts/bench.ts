@@ -1,0 +1,152 @@
+// `npm run bench [-- --no-report] [--repeats N]`: the speed figures of issue #6 on this machine,
+// printed as a table and written to report/bench.json. Each figure is the median of several runs
+// after a warm-up run. The quick and full reports are run too (into report/bench/), for their wall
+// time and each notebook's peak memory; --no-report skips them.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { spawnSync } from 'child_process';
+import { chooseBackend } from '../lib/backend';
+import { projectRoot } from '../lib/report/paths';
+import { createRng } from '../lib/random';
+import { measureTrainThroughput } from '../lib/dem/bench';
+import { gridStructure } from '../lib/gaussian/structure';
+import { fitScoreMatchingExactFromData } from '../lib/gaussian/score-matching';
+import { measureNceFitSeconds } from '../lib/gaussian/bench';
+import { preparePatches } from '../lib/data/patches';
+import { covariance } from '../lib/whitening/covariance';
+import { eigSymmetric } from '../lib/linalg/eigen-symmetric';
+import { whiten, zcaMatrix } from '../lib/whitening/whitening';
+import { RunStatus } from './report/notebook-format';
+
+/** Targets from issue #6 (2 cores, wasm); `higher` says which direction is better. */
+const TARGETS: Record<string, { target: number; higher: boolean; unit: string }> = {
+  dem_sm_train_samples_per_second_batch1024: { target: 10_000, higher: true, unit: 'samples/s' },
+  dem_sm_train_samples_per_second_batch128: { target: 6_000, higher: true, unit: 'samples/s' },
+  gaussian_sm_exact_seconds: { target: 1, higher: false, unit: 's' },
+  nce_fit_seconds_4: { target: 30, higher: false, unit: 's' },
+  nce_fit_seconds_8: { target: 30, higher: false, unit: 's' },
+  zca_seconds: { target: 5, higher: false, unit: 's' },
+  patch_extraction_seconds: { target: 3, higher: false, unit: 's' },
+  report_seconds_quick: { target: 180, higher: false, unit: 's' },
+  report_seconds_full: { target: 600, higher: false, unit: 's' },
+};
+
+const D = 784;
+const MNIST_SIZED_ROWS = 60_000;
+const PATCHES = 50_000;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Median over `repeats` timed runs of `work`, after one untimed warm-up run. */
+async function medianSeconds(repeats: number, work: () => unknown): Promise<number> {
+  await work();
+  const times: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const start = performance.now();
+    await work();
+    times.push((performance.now() - start) / 1000);
+  }
+  return median(times);
+}
+
+async function medianOf(repeats: number, work: () => Promise<number>): Promise<number> {
+  await work();
+  const values: number[] = [];
+  for (let i = 0; i < repeats; i++) values.push(await work());
+  return median(values);
+}
+
+/** Correlated synthetic rows (a smoothed random field), so the SM system is as hard as on images. */
+function syntheticImages(n: number, seed: number): Float32Array {
+  const rng = createRng(seed);
+  const out = new Float32Array(n * D);
+  for (let r = 0; r < n; r++) {
+    const row = out.subarray(r * D, (r + 1) * D);
+    for (let i = 0; i < D; i++) row[i] = rng.normal();
+    for (let i = D - 1; i >= 29; i--) row[i] = 0.5 * row[i] + 0.25 * row[i - 1] + 0.25 * row[i - 28];
+  }
+  return out;
+}
+
+function runReport(size: 'quick' | 'full', root: string): { seconds: number; notebooks: RunStatus[] } {
+  const out = path.join(root, 'report', 'bench', size);
+  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'report.ts'), '--size', size, '--out', out], { stdio: 'inherit' });
+  if (result.status !== 0) throw new Error(`bench: the ${size} report failed (exit ${result.status}); see its output above`);
+  const summary = JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8'));
+  return { seconds: summary.report_seconds, notebooks: summary.notebooks };
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const withReport = !args.includes('--no-report');
+  const repeatsArg = args.indexOf('--repeats');
+  const repeats = repeatsArg >= 0 ? Number(args[repeatsArg + 1]) : 3;
+  if (!(Number.isInteger(repeats) && repeats >= 1)) throw new Error(`bench: --repeats needs a whole number ≥ 1, got "${args[repeatsArg + 1]}"`);
+  const root = projectRoot();
+  const backend = await chooseBackend();
+  const figures: Record<string, number> = {};
+  const log = (key: string) => console.error(`bench: ${key} = ${figures[key].toPrecision(4)}`);
+
+  for (const batch of [128, 1024]) {
+    const key = `dem_sm_train_samples_per_second_batch${batch}`;
+    figures[key] = await medianOf(repeats, () => measureTrainThroughput({ batch, steps: Math.max(8, Math.round(16_384 / batch)) }));
+    log(key);
+  }
+
+  const images = syntheticImages(MNIST_SIZED_ROWS, 7);
+  const structure8 = gridStructure(28, 28, 8);
+  figures.gaussian_sm_exact_seconds = await medianSeconds(repeats, () => fitScoreMatchingExactFromData(images, MNIST_SIZED_ROWS, structure8));
+  log('gaussian_sm_exact_seconds');
+
+  for (const connectivity of [4, 8] as const) {
+    const key = `nce_fit_seconds_${connectivity}`;
+    figures[key] = await measureNceFitSeconds(connectivity);
+    log(key);
+  }
+
+  figures.patch_extraction_seconds = await medianSeconds(repeats, () => preparePatches({ nTrain: PATCHES }));
+  log('patch_extraction_seconds');
+  const { train } = await preparePatches({ nTrain: PATCHES });
+  figures.zca_seconds = await medianSeconds(repeats, async () => {
+    const C = await covariance(train, D);
+    return whiten(train, zcaMatrix(eigSymmetric(C, D)), D);
+  });
+  log('zca_seconds');
+
+  const notebooks: Record<string, { quick_seconds?: number; full_seconds?: number; quick_peak_rss_mb?: number; full_peak_rss_mb?: number }> = {};
+  if (withReport) {
+    for (const size of ['quick', 'full'] as const) {
+      const report = runReport(size, root);
+      figures[`report_seconds_${size}`] = report.seconds;
+      for (const status of report.notebooks) {
+        notebooks[status.notebook] = { ...notebooks[status.notebook], [`${size}_seconds`]: status.seconds, [`${size}_peak_rss_mb`]: status.peak_rss_mb };
+      }
+    }
+  }
+
+  const rows = Object.entries(figures).map(([key, value]) => {
+    const goal = TARGETS[key];
+    const met = goal.higher ? value >= goal.target : value <= goal.target;
+    return { key, value, unit: goal.unit, target: `${goal.higher ? '≥' : '≤'} ${goal.target}`, met };
+  });
+  console.log(`\nbackend ${backend.name}, ${os.cpus().length} cores, median of ${repeats} after a warm-up\n`);
+  console.log(`${'figure'.padEnd(44)} ${'value'.padStart(12)}  ${'unit'.padEnd(10)} ${'target'.padEnd(10)} met`);
+  for (const row of rows) console.log(`${row.key.padEnd(44)} ${row.value.toPrecision(4).padStart(12)}  ${row.unit.padEnd(10)} ${row.target.padEnd(10)} ${row.met ? 'yes' : 'NO'}`);
+  for (const [name, n] of Object.entries(notebooks)) console.log(`${name}: quick ${n.quick_seconds?.toFixed(1)} s / ${Math.round(n.quick_peak_rss_mb ?? 0)} MB, full ${n.full_seconds?.toFixed(1)} s / ${Math.round(n.full_peak_rss_mb ?? 0)} MB`);
+
+  const file = path.join(root, 'report', 'bench.json');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${JSON.stringify({ backend: backend.name, cores: os.cpus().length, repeats, figures, targets: TARGETS, notebooks, measured_at: new Date().toISOString() }, null, 2)}\n`);
+  console.log(`\nwritten to ${path.relative(process.cwd(), file)}`);
+  process.exit(0);
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -5,6 +5,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Cell, DisplayOutput, joinText, Notebook, Output, RunStatus } from './notebook-format';
 import { renderMarkdown } from './markdown';
+import { escapeXml as escapeHtml } from '../../lib/figures/render';
+import { formatNumber } from '../../lib/figures/table';
+import { Headline, valueAt } from '../../lib/report/notebook';
 
 export interface RenderedNotebook {
   name: string;
@@ -13,27 +16,7 @@ export interface RenderedNotebook {
   results: Record<string, unknown> | null;
 }
 
-interface Headline {
-  label: string;
-  path: string;
-  unit?: string;
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
-function valueAt(root: unknown, dotted: string): unknown {
-  return dotted.split('.').reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), root);
-}
-
-export function formatNumber(value: number): string {
-  if (!Number.isFinite(value)) return String(value);
-  if (value !== 0 && (Math.abs(value) >= 1e6 || Math.abs(value) < 1e-3)) return value.toExponential(3);
-  return Number(value.toPrecision(5)).toString();
-}
-
-export function notebookTitle(entry: RenderedNotebook): string {
+function notebookTitle(entry: RenderedNotebook): string {
   const first = entry.notebook?.cells.find((cell) => cell.cell_type === 'markdown');
   const heading = first ? /^#\s+(.+)$/m.exec(joinText(first.source)) : null;
   return heading ? heading[1].trim() : entry.name;

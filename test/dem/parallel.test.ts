@@ -4,7 +4,7 @@ import { chooseBackend } from '../../lib/backend';
 import { createDem, paramArrays, PARAM_NAMES } from '../../lib/dem/model';
 import { batchGradient, closeGradientPool, demThreads, gradientPool } from '../../lib/dem/parallel';
 import { trainDem } from '../../lib/dem/train';
-import { randomInputs } from './reference';
+import { randomInputs, relativeError } from './reference';
 
 before(async () => {
   await chooseBackend();
@@ -13,16 +13,6 @@ before(async () => {
 after(async () => {
   await closeGradientPool();
 });
-
-function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < b.length; i++) {
-    num += (a[i] - b[i]) ** 2;
-    den += b[i] ** 2;
-  }
-  return Math.sqrt(num / den);
-}
 
 const CONFIG = { inputs: 784, features: 64, units: 64, sigma: 1 };
 

@@ -85,3 +85,14 @@ export function randomInputs(n: number, D: number, seed: number, scale = 1): Flo
 export function rowsTensor(x: Float64Array, D: number): tf.Tensor2D {
   return tf.tensor2d(Float32Array.from(x), [x.length / D, D]);
 }
+
+/** ‖a − b‖ / ‖b‖ over all entries. */
+export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < b.length; i++) {
+    num += (a[i] - b[i]) ** 2;
+    den += b[i] ** 2;
+  }
+  return Math.sqrt(num / den);
+}

@@ -33,16 +33,23 @@ export function logp64(p: Params64, x: ArrayLike<number>): number {
   return value;
 }
 
+/** log p at y ± step·eₗ; y is restored before returning. */
+function logpAround(p: Params64, y: Float64Array, l: number, step: number): [number, number] {
+  const original = y[l];
+  y[l] = original + step;
+  const up = logp64(p, y);
+  y[l] = original - step;
+  const down = logp64(p, y);
+  y[l] = original;
+  return [up, down];
+}
+
 /** ∂ log p / ∂xₗ by central differences (step `step`). */
 export function scoreFd(p: Params64, x: Float64Array, step = 1e-5): Float64Array {
   const g = new Float64Array(x.length);
   const y = Float64Array.from(x);
   for (let l = 0; l < x.length; l++) {
-    y[l] = x[l] + step;
-    const up = logp64(p, y);
-    y[l] = x[l] - step;
-    const down = logp64(p, y);
-    y[l] = x[l];
+    const [up, down] = logpAround(p, y, l, step);
     g[l] = (up - down) / (2 * step);
   }
   return g;
@@ -54,11 +61,7 @@ export function laplacianFd(p: Params64, x: Float64Array, step = 2e-4): number {
   const centre = logp64(p, x);
   let trace = 0;
   for (let l = 0; l < x.length; l++) {
-    y[l] = x[l] + step;
-    const up = logp64(p, y);
-    y[l] = x[l] - step;
-    const down = logp64(p, y);
-    y[l] = x[l];
+    const [up, down] = logpAround(p, y, l, step);
     trace += (up - 2 * centre + down) / (step * step);
   }
   return trace;

@@ -11,6 +11,7 @@ import { createPrecision, SparsePrecision } from './precision';
 import { GridStructure, parameterCount } from './structure';
 import { addPatternFeatures, patternQuadratic, sigmoid, softplus } from './pattern-features';
 import { MinibatchFitOptions, trainPrecision, TrainResult } from './train';
+import { FullBatchFit, FullBatchOptions, minimiseLogisticLoss } from './full-batch';
 
 const MAX_EPSILON_ADJUSTMENTS = 60;
 const RULE_PAIRS = 1000;
@@ -108,4 +109,44 @@ export function fitCnce(data: Float32Array, n: number, structure: GridStructure,
     },
   );
   return { ...result, epsilon };
+}
+
+export interface CnceFullBatchFit extends FullBatchFit {
+  epsilon: EpsilonChoice;
+  /** Noisy partners per data row. */
+  kappa: number;
+}
+
+/**
+ * The cNCE estimator of a fixed set of pairs, minimised by full-batch L-BFGS (see full-batch.ts).
+ * Each data row gets κ partners (κ even) drawn once as antithetic couples x ± ε·n, with ε set by the
+ * rule at `init`. Both members of a couple are legitimate symmetric-noise draws, so the population
+ * loss is unchanged; but the O(ε) term ε·nᵀΛx of G — pure noise, zero on average — cancels to first
+ * order within each couple, which leaves the sample loss less noisy than independent draws do
+ * (measured on 8×8, κ = 10: error 0.425 → 0.291 at N = 500, 0.100 → 0.068 at N = 8,000).
+ */
+export function fitCnceFullBatch(data: Float32Array, n: number, structure: GridStructure, options: FullBatchOptions & { init: SparsePrecision; kappa: number; seed: number }): CnceFullBatchFit {
+  const D = structure.size;
+  const { kappa } = options;
+  if (data.length !== n * D) throw new Error(`fitCnceFullBatch: expected ${n} rows of ${D} values, got ${data.length}`);
+  if (!(Number.isInteger(kappa) && kappa >= 2 && kappa % 2 === 0)) throw new Error(`fitCnceFullBatch: kappa must be a positive even integer (antithetic couples), got ${kappa}`);
+  const epsilon = chooseEpsilon(data, n, structure, options.init, options.seed);
+  const rng = createRng(options.seed + 1);
+  const count = n * kappa;
+  const index = Int32Array.from({ length: count }, (_, r) => Math.floor(r / kappa));
+  const partners = new Float32Array(count * D);
+  for (let r = 0; r < count; r += 2) {
+    const at = index[r] * D;
+    for (let i = 0; i < D; i++) {
+      const e = epsilon.epsilon * rng.normal();
+      partners[r * D + i] = data[at + i] + e;
+      partners[(r + 1) * D + i] = data[at + i] - e;
+    }
+  }
+  const rows = { images: data, index, partners, sign: 1, weight: 1 / count };
+  const fit = minimiseLogisticLoss(structure, { precision: options.init }, [rows], {
+    ...options,
+    estimator: `cNCE (${structure.connectivity}-connected, ε = ${epsilon.epsilon.toPrecision(3)}, κ = ${kappa}, full batch)`,
+  });
+  return { ...fit, epsilon, kappa };
 }

@@ -1,13 +1,17 @@
 // Ground truth: data drawn from a known sparse precision Λ*, so every estimator's error can be
 // measured — relative Frobenius error ‖Λ̂ − Λ*‖_F / ‖Λ*‖_F — as the sample size grows.
 import { createRng } from '../random';
+import { bySize, RunSize } from '../report/size';
 import { createPrecision, diagonalPrecision, relativeFrobeniusError, SparsePrecision, toDense } from './precision';
 import { GridStructure } from './structure';
 import { sampleByCholesky } from './sampling';
 import { fitScoreMatchingExactFromData } from './score-matching';
 import { secondMomentDense } from './moments';
-import { fitNce, prepareNce } from './nce';
-import { fitCnce } from './cnce';
+import { exactLogNormaliser, fitNceFullBatch, NceProblem, prepareNce } from './nce';
+import { patternQuadratic } from './pattern-features';
+import { expectedFitExcess } from './wishart';
+import { fitCnceFullBatch } from './cnce';
+import { choleskyOfPrecision, smallestEigenvalue } from './positive-definite';
 
 /**
  * A random attractive Λ* on the structure: edges −U(0.1, 0.3) (neighbours positively correlated,
@@ -31,59 +35,110 @@ export function knownSparsePrecision(structure: GridStructure, seed: number): Sp
 
 export interface GroundTruthSettings {
   sizes: number[];
+  /** NCE noise-to-data ratios; each gets a pool of ν·N noise rows. */
   nus: number[];
   /** Ridge δ of the NCE noise N(0, S + δI). */
   noiseRidge: number;
-  steps: number;
-  batchSize: number;
-  learningRate: number;
-  finalLearningRate: number;
+  /** cNCE partners per data row (even: antithetic couples). */
+  kappa: number;
   seed: number;
+  /** L-BFGS cap for NCE and cNCE (default 1000): fits whose optimum lies on the cone's edge stop there. */
+  maxIterations?: number;
   /** Which estimators to run (default all three). */
   estimators?: ('sm' | 'nce' | 'cnce')[];
 }
 
-/** Per method ("sm", "nce-nu1", …, "cnce"): the sample sizes and the relative Frobenius errors. */
-export type GroundTruthResults = Record<string, { n: number[]; rel_frobenius_error: number[]; seconds: number[] }>;
+/** One estimator's results, one entry per sample size. */
+export interface GroundTruthSeries {
+  n: number[];
+  rel_frobenius_error: number[];
+  seconds: number[];
+  /** CG iterations for SM, L-BFGS iterations for NCE and cNCE. */
+  iterations: number[];
+  /** Whether the fit reached its tolerance; false for NCE/cNCE means it stopped at the cone's edge. */
+  converged: boolean[];
+  min_eigenvalue: number[];
+}
 
+export interface GroundTruthResults {
+  /** Per method ("sm", "nce-nu1", …, "cnce"). */
+  methods: Record<string, GroundTruthSeries>;
+  /**
+   * How much the NCE noise N(0, S + δI), fitted to the same N rows, overrates them: the mean over
+   * those rows of log p_n(x) − log p*(x), in nats, against its expectation for δ = 0 (wishart.ts;
+   * ≈ D(D+1)/(4N)).
+   */
+  noiseExcess: { n: number[]; measured_nats: number[]; expected_nats: number[] };
+}
+
+/**
+ * Fits every estimator to the first N rows of one seeded sample from N(0, Λ*⁻¹), for each N. SM is
+ * exact (a linear system); NCE and cNCE are their sample losses' minimisers (full-batch L-BFGS,
+ * started from the SM estimate when it is positive definite, else from the diagonal fit 1/Sᵢᵢ: the
+ * losses are convex, so the start changes only the time).
+ */
 export function groundTruthStudy(truth: SparsePrecision, settings: GroundTruthSettings): GroundTruthResults {
   const { structure } = truth;
   const D = structure.size;
-  const results: GroundTruthResults = {};
-  const record = (method: string, n: number, estimate: SparsePrecision, seconds: number) => {
-    const entry = (results[method] ??= { n: [], rel_frobenius_error: [], seconds: [] });
+  const results: GroundTruthResults = { methods: {}, noiseExcess: { n: [], measured_nats: [], expected_nats: [] } };
+  const record = (method: string, n: number, fit: { precision: SparsePrecision; iterations: number; converged: boolean; seconds: number }) => {
+    const entry = (results.methods[method] ??= { n: [], rel_frobenius_error: [], seconds: [], iterations: [], converged: [], min_eigenvalue: [] });
     entry.n.push(n);
-    entry.rel_frobenius_error.push(relativeFrobeniusError(estimate, truth));
-    entry.seconds.push(seconds);
+    entry.rel_frobenius_error.push(relativeFrobeniusError(fit.precision, truth));
+    entry.seconds.push(fit.seconds);
+    entry.iterations.push(fit.iterations);
+    entry.converged.push(fit.converged);
+    entry.min_eigenvalue.push(smallestEigenvalue(fit.precision));
   };
   const estimators = settings.estimators ?? ['sm', 'nce', 'cnce'];
-  const zeroMean = new Float64Array(D);
-  const largest = Math.max(...settings.sizes);
-  const all = sampleByCholesky(truth, zeroMean, largest, settings.seed);
+  const options = { maxIterations: settings.maxIterations };
+  const all = sampleByCholesky(truth, new Float64Array(D), Math.max(...settings.sizes), settings.seed);
   for (const n of settings.sizes) {
     const X = all.subarray(0, n * D);
-    let start = performance.now();
-    if (estimators.includes('sm')) record('sm', n, fitScoreMatchingExactFromData(X, n, structure).precision, (performance.now() - start) / 1000);
+    const start = performance.now();
+    const sm = fitScoreMatchingExactFromData(X, n, structure);
+    if (estimators.includes('sm')) record('sm', n, { precision: sm.precision, iterations: sm.iterations, converged: true, seconds: (performance.now() - start) / 1000 });
     if (!estimators.includes('nce') && !estimators.includes('cnce')) continue;
     const S = secondMomentDense(X, n, D);
-    // NCE and cNCE start from the diagonal model matching each pixel's variance (1/Sᵢᵢ), not the
-    // identity: the optimiser then spends its steps on the couplings, not on the scale.
-    const init = diagonalPrecision(structure, Array.from({ length: D }, (_, i) => 1 / S[i * D + i]));
+    const init = choleskyOfPrecision(sm.precision).ok ? sm.precision : diagonalPrecision(structure, Array.from({ length: D }, (_, i) => 1 / S[i * D + i]));
     for (let i = 0; i < D; i++) S[i * D + i] += settings.noiseRidge;
     for (const nu of estimators.includes('nce') ? settings.nus : []) {
-      start = performance.now();
       const problem = prepareNce(X, n, S, Math.round(nu * n), settings.seed + 1);
-      // ν·batch noise rows per step would make ν = 10 ten times as slow; a tenth of the data rows
-      // keeps each step's cost fixed. The noise pool still holds ν·n rows, which is what sets
-      // NCE's statistical efficiency.
-      const batchSize = Math.max(10, Math.round(settings.batchSize / nu));
-      const fit = fitNce(problem, structure, { nu, steps: settings.steps, batchSize, learningRate: settings.learningRate, finalLearningRate: settings.finalLearningRate, seed: settings.seed + 2, init });
-      record(`nce-nu${nu}`, n, fit.precision, (performance.now() - start) / 1000);
+      if (nu === settings.nus[0]) recordNoiseExcess(results, truth, problem);
+      record(`nce-nu${nu}`, n, fitNceFullBatch(problem, structure, { ...options, init }));
     }
-    if (!estimators.includes('cnce')) continue;
-    start = performance.now();
-    const cnce = fitCnce(X, n, structure, { steps: settings.steps, batchSize: settings.batchSize, learningRate: settings.learningRate, finalLearningRate: settings.finalLearningRate, seed: settings.seed + 3, init });
-    record('cnce', n, cnce.precision, (performance.now() - start) / 1000);
+    if (estimators.includes('cnce')) record('cnce', n, fitCnceFullBatch(X, n, structure, { ...options, init, kappa: settings.kappa, seed: settings.seed + 3 }));
   }
   return results;
+}
+
+function recordNoiseExcess(results: GroundTruthResults, truth: SparsePrecision, problem: NceProblem): void {
+  const { D, n } = problem;
+  const logZ = exactLogNormaliser(truth);
+  let excess = 0;
+  for (let r = 0; r < n; r++) excess += problem.dataNoiseLogDensity[r] - (logZ - 0.5 * patternQuadratic(truth.values, problem.data, r * D, truth.structure));
+  results.noiseExcess.n.push(n);
+  results.noiseExcess.measured_nats.push(excess / n);
+  results.noiseExcess.expected_nats.push(expectedFitExcess(D, n));
+}
+
+export interface GroundTruthPlan {
+  /** "8x8" or "28x28": the key of the study in the results. */
+  grid: string;
+  side: number;
+  settings: GroundTruthSettings;
+}
+
+/**
+ * Notebook 01's two studies: every estimator on an 8×8 grid (176 values), and on the full 28×28 grid
+ * (2,296 values). On 28×28, NCE and cNCE cost minutes (≈ 10⁸ row evaluations at N = 8,000), so the
+ * quick size fits SM there only. The cap of 150 L-BFGS iterations is 1.5× what the converging
+ * 28×28 fits need (measured: ≤ 106); fits whose loss falls towards a singular Λ stop there.
+ */
+export function groundTruthPlans(size: RunSize): GroundTruthPlan[] {
+  const common = { nus: [1, 10], noiseRidge: 1e-3, kappa: 10, seed: 41 };
+  return [
+    { grid: '8x8', side: 8, settings: { ...common, sizes: bySize({ quick: [500, 2000], full: [500, 2000, 8000] }, size) } },
+    { grid: '28x28', side: 28, settings: { ...common, sizes: [2000, 8000], maxIterations: 150, estimators: bySize<GroundTruthSettings['estimators']>({ quick: ['sm'], full: ['sm', 'nce', 'cnce'] }, size) } },
+  ];
 }

@@ -17,6 +17,8 @@ import { logDetPrecision } from './positive-definite';
 import { GridStructure, parameterCount } from './structure';
 import { addPatternFeatures, patternQuadratic, sigmoid, softplus } from './pattern-features';
 import { MinibatchFitOptions, trainPrecision, TrainResult } from './train';
+import { FullBatchFit, FullBatchOptions, minimiseLogisticLoss } from './full-batch';
+import { LogisticBlock } from './logistic-loss';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
@@ -216,6 +218,37 @@ export function fitNce(problem: NceProblem, structure: GridStructure, options: N
     },
   );
   return { ...result, nu, logNormaliser: c0 + problem.D * result.extras[0], exactLogNormaliser: exactLogNormaliser(result.precision) };
+}
+
+export interface NceFullBatchFit extends FullBatchFit {
+  /** noiseCount / n: every noise row of the pool enters the loss. */
+  nu: number;
+  logNormaliser: number;
+  exactLogNormaliser: number;
+}
+
+/**
+ * The NCE estimator of the whole problem — every data row against the whole noise pool, so
+ * ν = noiseCount / n — minimised by full-batch L-BFGS (see full-batch.ts) from `init`.
+ */
+export function fitNceFullBatch(problem: NceProblem, structure: GridStructure, options: FullBatchOptions & { init: SparsePrecision }): NceFullBatchFit {
+  const { D, n, noiseCount } = problem;
+  if (structure.size !== D) throw new Error(`fitNceFullBatch: structure has ${structure.size} pixels, data have ${D}`);
+  const nu = noiseCount / n;
+  const c0 = exactLogNormaliser(options.init);
+  const logNu = Math.log(nu);
+  // G = −½xᵀΛx + c₀ + D·ĉ − log p_n(x) − log ν; data rows score softplus(−G) (z = G), noise rows
+  // ν·softplus(G) (z = −G), each averaged over its own rows.
+  const blocks: LogisticBlock[] = [
+    { images: problem.data, index: allRows(n), offset: problem.dataNoiseLogDensity.map((b) => c0 - b - logNu), sign: 1, weight: 1 / n },
+    { images: problem.noise, index: allRows(noiseCount), offset: problem.noiseLogDensity.map((b) => c0 - b - logNu), sign: -1, weight: nu / noiseCount },
+  ];
+  const fit = minimiseLogisticLoss(structure, { precision: options.init, extra: 0 }, blocks, { ...options, estimator: `NCE (${structure.connectivity}-connected, ν = ${nu}, full batch)`, extraScale: D });
+  return { ...fit, nu, logNormaliser: c0 + D * fit.extras[0], exactLogNormaliser: exactLogNormaliser(fit.precision) };
+}
+
+function allRows(count: number): Int32Array {
+  return Int32Array.from({ length: count }, (_, i) => i);
 }
 
 function identity(structure: GridStructure): SparsePrecision {

@@ -16,6 +16,12 @@ export interface LbfgsOptions {
   memory?: number;
   /** Named in errors. */
   name?: string;
+  /**
+   * When the line search finds no decrease, return the current point (the caller judges it by
+   * relativeGradient) instead of throwing — for objectives whose minimiser may lie on the edge
+   * of their domain.
+   */
+  stopWhenStalled?: boolean;
 }
 
 export interface LbfgsResult {
@@ -70,6 +76,7 @@ export function minimiseLbfgs(objective: Objective, x0: Float64Array, options: L
         }
       }
     }
+    if (!accepted && options.stopWhenStalled) break;
     if (!accepted) throw new Error(`${name}: line search found no decrease at iteration ${iterations} (gradient norm ${norm(gradient)})`);
     const s = trial.map((t, i) => t - x[i]);
     const y = accepted.gradient.map((g, i) => g - gradient[i]);

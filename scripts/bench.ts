@@ -12,7 +12,7 @@ import { createRng } from '../lib/random';
 import { measureTrainThroughput } from '../lib/dem/bench';
 import { gridStructure } from '../lib/gaussian/structure';
 import { fitScoreMatchingExactFromData } from '../lib/gaussian/score-matching';
-import { measureNceFitSeconds } from '../lib/gaussian/bench';
+import { measureNceFitSeconds, measureSampleLossRowsPerSecond } from '../lib/gaussian/bench';
 import { preparePatches } from '../lib/data/patches';
 import { covariance } from '../lib/whitening/covariance';
 import { eigSymmetric } from '../lib/linalg/eigen-symmetric';
@@ -26,6 +26,8 @@ const TARGETS: Record<string, { target: number | null; higher: boolean; unit: st
   gaussian_sm_exact_seconds: { target: 1, higher: false, unit: 's' },
   nce_fit_seconds_4: { target: 30, higher: false, unit: 's' },
   nce_fit_seconds_8: { target: 30, higher: false, unit: 's' },
+  nce_full_batch_rows_per_second_threads1: { target: null, higher: true, unit: 'rows/s' },
+  nce_full_batch_rows_per_second_threads2: { target: null, higher: true, unit: 'rows/s' },
   covariance_seconds: { target: null, higher: false, unit: 's' },
   zca_seconds: { target: 5, higher: false, unit: 's' },
   patch_extraction_seconds: { target: 3, higher: false, unit: 's' },
@@ -107,6 +109,12 @@ async function main(): Promise<void> {
   for (const connectivity of [4, 8] as const) {
     const key = `nce_fit_seconds_${connectivity}`;
     figures[key] = await measureNceFitSeconds(connectivity);
+    log(key);
+  }
+
+  for (const threads of [1, 2]) {
+    const key = `nce_full_batch_rows_per_second_threads${threads}`;
+    figures[key] = measureSampleLossRowsPerSecond(threads, repeats);
     log(key);
   }
 

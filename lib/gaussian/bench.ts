@@ -1,7 +1,10 @@
-// `npm run bench`'s NCE figure: one NCE fit on MNIST exactly as notebook 01 runs it (full size),
-// from data preparation to the notebook's stopping rule (a fixed number of Adam steps).
+// `npm run bench`'s NCE figures: one NCE fit on MNIST exactly as notebook 01 runs it (full size),
+// from data preparation to the notebook's stopping rule (a fixed number of Adam steps), and the
+// speed of the full-batch sample loss that notebook 01's 28×28 ground truth minimises.
 import { chooseBackend } from '../backend';
-import { Connectivity, gridStructure } from './structure';
+import { Connectivity, gridStructure, parameterCount } from './structure';
+import { createRng } from '../random';
+import { logisticLossEvaluator } from './parallel-loss';
 import { localFromDense } from './moments';
 import { fitScoreMatchingBarrier } from './score-matching-barrier';
 import { fitNce, prepareNce } from './nce';
@@ -20,4 +23,32 @@ export async function measureNceFitSeconds(connectivity: Connectivity): Promise<
   const problem = prepareNce(rows, settings.nceRows, noiseCovariance(data, settings), settings.nu * settings.nceRows, 1);
   fitNce(problem, structure, { nu: settings.nu, steps: settings.steps, batchSize: settings.batchSize, learningRate: settings.learningRate, finalLearningRate: settings.finalLearningRate, seed: 2, init, eigenvalueFloor: settings.eigenvalueFloor });
   return (performance.now() - start) / 1000;
+}
+
+/**
+ * Rows per second of one evaluation of the full-batch NCE sample loss on 28×28 (4-connected), as the
+ * ground truth runs it, on `threads` threads: 20,000 seeded rows of a random field, θ = a diagonal Λ.
+ */
+export function measureSampleLossRowsPerSecond(threads: number, repeats: number): number {
+  const structure = gridStructure(28, 28, 4);
+  const D = structure.size;
+  const rows = 20_000;
+  const rng = createRng(3);
+  const images = Float32Array.from({ length: rows * D }, () => rng.normal());
+  const blocks = [{ images, index: Int32Array.from({ length: rows }, (_, i) => i), offset: new Float64Array(rows), sign: 1, weight: 1 / rows }];
+  const theta = Float64Array.from({ length: parameterCount(structure) + 1 }, (_, j) => (j < D ? 1 : 0));
+  const evaluator = logisticLossEvaluator(blocks, structure, theta.length, D, threads);
+  try {
+    evaluator.evaluate(theta);
+    const times: number[] = [];
+    for (let k = 0; k < repeats; k++) {
+      const start = performance.now();
+      evaluator.evaluate(theta);
+      times.push((performance.now() - start) / 1000);
+    }
+    times.sort((a, b) => a - b);
+    return rows / times[Math.floor(times.length / 2)];
+  } finally {
+    evaluator.close();
+  }
 }

@@ -44,6 +44,11 @@ export interface GroundTruthSettings {
   seed: number;
   /** L-BFGS cap for NCE and cNCE (default 1000): fits whose optimum lies on the cone's edge stop there. */
   maxIterations?: number;
+  /**
+   * Also fit NCE (ν = nus[0]) with the noise covariance taken from N other rows of the same
+   * distribution ("nce-nu1-other-rows"): a noise that is not fitted to the rows it is contrasted with.
+   */
+  otherRowsNoise?: boolean;
   /** Which estimators to run (default all three). */
   estimators?: ('sm' | 'nce' | 'cnce')[];
 }
@@ -55,8 +60,13 @@ export interface GroundTruthSeries {
   seconds: number[];
   /** CG iterations for SM, L-BFGS iterations for NCE and cNCE. */
   iterations: number[];
-  /** Whether the fit reached its tolerance; false for NCE/cNCE means it stopped at the cone's edge. */
+  /** Whether the fit reached its tolerance. */
   converged: boolean[];
+  /**
+   * "converged"; "cone edge" (the loss falls towards a singular Λ, λ_min → 0); "separable" (data and
+   * noise are told apart perfectly, the loss is ≈ 0 and flat); or "not converged".
+   */
+  status: FitStatus[];
   min_eigenvalue: number[];
 }
 
@@ -71,6 +81,12 @@ export interface GroundTruthResults {
   noiseExcess: { n: number[]; measured_nats: number[]; expected_nats: number[] };
 }
 
+export type FitStatus = 'converged' | 'cone edge' | 'separable' | 'not converged';
+/** Below this λ_min (Λ* has λ_min ≥ 0.5) a fit that stopped is on the edge of the cone. */
+const EDGE_EIGENVALUE = 1e-6;
+/** Below this sample loss a fit that stopped classifies every row correctly with huge margins. */
+const SEPARABLE_LOSS = 1e-6;
+
 /**
  * Fits every estimator to the first N rows of one seeded sample from N(0, Λ*⁻¹), for each N. SM is
  * exact (a linear system); NCE and cNCE are their sample losses' minimisers (full-batch L-BFGS,
@@ -81,18 +97,22 @@ export function groundTruthStudy(truth: SparsePrecision, settings: GroundTruthSe
   const { structure } = truth;
   const D = structure.size;
   const results: GroundTruthResults = { methods: {}, noiseExcess: { n: [], measured_nats: [], expected_nats: [] } };
-  const record = (method: string, n: number, fit: { precision: SparsePrecision; iterations: number; converged: boolean; seconds: number }) => {
-    const entry = (results.methods[method] ??= { n: [], rel_frobenius_error: [], seconds: [], iterations: [], converged: [], min_eigenvalue: [] });
+  const record = (method: string, n: number, fit: { precision: SparsePrecision; iterations: number; converged: boolean; seconds: number; loss?: number }) => {
+    const entry = (results.methods[method] ??= { n: [], rel_frobenius_error: [], seconds: [], iterations: [], converged: [], status: [], min_eigenvalue: [] });
+    const minEigenvalue = smallestEigenvalue(fit.precision);
     entry.n.push(n);
     entry.rel_frobenius_error.push(relativeFrobeniusError(fit.precision, truth));
     entry.seconds.push(fit.seconds);
     entry.iterations.push(fit.iterations);
     entry.converged.push(fit.converged);
-    entry.min_eigenvalue.push(smallestEigenvalue(fit.precision));
+    entry.status.push(fit.converged ? 'converged' : minEigenvalue < EDGE_EIGENVALUE ? 'cone edge' : (fit.loss ?? 1) < SEPARABLE_LOSS ? 'separable' : 'not converged');
+    entry.min_eigenvalue.push(minEigenvalue);
   };
   const estimators = settings.estimators ?? ['sm', 'nce', 'cnce'];
   const options = { maxIterations: settings.maxIterations };
-  const all = sampleByCholesky(truth, new Float64Array(D), Math.max(...settings.sizes), settings.seed);
+  const largest = Math.max(...settings.sizes);
+  // Rows [largest, largest + N) serve the other-rows noise; the first rows are the same either way.
+  const all = sampleByCholesky(truth, new Float64Array(D), settings.otherRowsNoise ? 2 * largest : largest, settings.seed);
   for (const n of settings.sizes) {
     const X = all.subarray(0, n * D);
     const start = performance.now();
@@ -106,6 +126,12 @@ export function groundTruthStudy(truth: SparsePrecision, settings: GroundTruthSe
       const problem = prepareNce(X, n, S, Math.round(nu * n), settings.seed + 1);
       if (nu === settings.nus[0]) recordNoiseExcess(results, truth, problem);
       record(`nce-nu${nu}`, n, fitNceFullBatch(problem, structure, { ...options, init }));
+    }
+    if (estimators.includes('nce') && settings.otherRowsNoise) {
+      const other = secondMomentDense(all.subarray(largest * D, (largest + n) * D), n, D);
+      for (let i = 0; i < D; i++) other[i * D + i] += settings.noiseRidge;
+      const nu = settings.nus[0];
+      record(`nce-nu${nu}-other-rows`, n, fitNceFullBatch(prepareNce(X, n, other, Math.round(nu * n), settings.seed + 1), structure, { ...options, init }));
     }
     if (estimators.includes('cnce')) record('cnce', n, fitCnceFullBatch(X, n, structure, { ...options, init, kappa: settings.kappa, seed: settings.seed + 3 }));
   }
@@ -136,7 +162,7 @@ export interface GroundTruthPlan {
  * 28×28 fits need (measured: ≤ 106); fits whose loss falls towards a singular Λ stop there.
  */
 export function groundTruthPlans(size: RunSize): GroundTruthPlan[] {
-  const common = { nus: [1, 10], noiseRidge: 1e-3, kappa: 10, seed: 41 };
+  const common = { nus: [1, 10], noiseRidge: 1e-3, kappa: 10, seed: 41, otherRowsNoise: true };
   return [
     { grid: '8x8', side: 8, settings: { ...common, sizes: bySize({ quick: [500, 2000], full: [500, 2000, 8000] }, size) } },
     { grid: '28x28', side: 28, settings: { ...common, sizes: [2000, 8000], maxIterations: 150, estimators: bySize<GroundTruthSettings['estimators']>({ quick: ['sm'], full: ['sm', 'nce', 'cnce'] }, size) } },

@@ -20,6 +20,8 @@ export interface TrainOptions {
   learningRate: number;
   /** Step size at the last step, reached by linear decay (default: learningRate, i.e. constant). */
   finalLearningRate?: number;
+  /** Share of the steps over which the step size decays, in (0, 1]; the rest stay at finalLearningRate (default 1). */
+  decayFraction?: number;
   /** Seeds the shuffling (the initial parameters are seeded by createDem). */
   seed: number;
   /** Parameters that Adam updates (default all); the others stay fixed. */
@@ -44,6 +46,7 @@ export interface TrainHistory {
   batchSize: number;
   learningRate: number;
   finalLearningRate: number;
+  decayFraction: number;
   threads: number;
   /** Per epoch: mean of the mini-batch losses seen during that epoch. */
   trainLoss: number[];
@@ -61,6 +64,29 @@ export interface TrainHistory {
 /** Gives the notebook's display a chance to update during long synchronous tfjs work. */
 const YIELD_EVERY_MS = 250;
 const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export interface StepSchedule {
+  learningRate: number;
+  finalLearningRate: number;
+  /** Share of the steps, in (0, 1], over which the step size decays; the rest stay at finalLearningRate. */
+  decayFraction: number;
+  totalSteps: number;
+}
+
+/**
+ * Adam's step size at step t (0-based) of schedule.totalSteps: linear decay from learningRate at t = 0 to
+ * finalLearningRate at t = e = round(decayFraction · (totalSteps − 1)), then constant (a one-step run uses
+ * learningRate). decayFraction 1 decays over the whole run. Below 1 the last steps run at the final step
+ * size, so that a hold-out curve flattening there shows convergence at that step size, not the gain of a
+ * step size still shrinking (measured on the DEM, where that gain alone made the curve look unfinished:
+ * see demSettings in ./experiment).
+ */
+export function stepSize(t: number, schedule: StepSchedule): number {
+  const { learningRate, finalLearningRate, decayFraction, totalSteps } = schedule;
+  const end = Math.max(1, Math.round(decayFraction * (totalSteps - 1)));
+  if (t >= end) return finalLearningRate;
+  return learningRate + ((finalLearningRate - learningRate) * t) / end;
+}
 
 function checkPositiveInteger(name: string, value: number): void {
   if (!Number.isInteger(value) || value < 1) throw new Error(`trainDem: ${name} must be a positive integer, got ${value}`);
@@ -88,6 +114,8 @@ export async function trainDem(model: Dem, train: Float32Array, holdout: Float32
   if (!(learningRate > 0) || !(finalLearningRate > 0)) {
     throw new Error(`trainDem: learning rates must be > 0, got ${learningRate} and final ${finalLearningRate}`);
   }
+  const decayFraction = options.decayFraction ?? 1;
+  if (!(decayFraction > 0 && decayFraction <= 1)) throw new Error(`trainDem: decayFraction must be in (0, 1], got ${decayFraction}`);
   if (train.length % D !== 0) throw new Error(`trainDem: training data has ${train.length} values, not a whole number of rows of ${D}`);
   const n = train.length / D;
   if (n < batchSize) throw new Error(`trainDem: ${n} training rows are fewer than one batch of ${batchSize}`);
@@ -102,10 +130,10 @@ export async function trainDem(model: Dem, train: Float32Array, holdout: Float32
   const filterNorms = options.fixedFilterNorms ? tf.norm(model.params.V, 'euclidean', 1, true) : null; // [J, 1]
   const optimizer = createAdam(trainable.map((name) => model.params[name]));
   const totalSteps = epochs * stepsPerEpoch;
-  const stepSize = (t: number) => learningRate + ((finalLearningRate - learningRate) * t) / Math.max(1, totalSteps - 1);
+  const schedule: StepSchedule = { learningRate, finalLearningRate, decayFraction, totalSteps };
   const progress = createProgress(`DEM ${run}`, totalSteps);
   const history: TrainHistory = {
-    run, epochs: 0, steps: 0, batchSize, learningRate, finalLearningRate, threads, trainLoss: [], holdoutLoss: [],
+    run, epochs: 0, steps: 0, batchSize, learningRate, finalLearningRate, decayFraction, threads, trainLoss: [], holdoutLoss: [],
     initialHoldoutLoss: holdoutEval ? meanOf(smLossOfRows(model, holdoutEval)) : NaN,
     trainSeconds: 0, totalSeconds: 0, samplesPerSecond: 0,
   };
@@ -127,7 +155,7 @@ export async function trainDem(model: Dem, train: Float32Array, holdout: Float32
           // On wasm/cpu/tfjs-node kernels run synchronously: reading these few numbers costs microseconds.
           const values = tf.concat([terms, tf.stack(gradNorms), tf.reshape(loss, [1])]).dataSync();
           checkFinite(run, epoch, step, stepsPerEpoch, values, [...trainable]);
-          optimizer.step(trainable.map((name) => grads[name]), stepSize(history.steps));
+          optimizer.step(trainable.map((name) => grads[name]), stepSize(history.steps, schedule));
           if (filterNorms) model.params.V.assign(tf.mul(model.params.V, tf.div(filterNorms, tf.norm(model.params.V, 'euclidean', 1, true))));
           return values;
         });

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { chooseBackend } from '../../lib/backend';
 import { createRng } from '../../lib/random';
 import { createDem, paramArrays } from '../../lib/dem/model';
-import { lateChangeFraction, pixelScale, preprocess } from '../../lib/dem/experiment';
+import { DEM_RUNS, demSettings, lateChangeFraction, pixelScale, preprocess } from '../../lib/dem/experiment';
 import { scoreSets } from '../../lib/dem/tables';
 import { logDensityOfRows, gaussianTermOfRows } from '../../lib/dem/evaluate';
 import { checkDerivatives } from '../../lib/dem/check';
@@ -31,6 +31,16 @@ test('lateChangeFraction is 0 for a curve that has flattened and near 1 when the
   assert.ok(Math.abs(lateChangeFraction([0, 0, 0, 0, -5], 0) - 1) < 1e-12);
   assert.ok(Math.abs(lateChangeFraction([-8, -9, -9.5, -9.8, -10], 0) - 0.2 / 10) < 1e-12);
   assert.equal(pixelScale(Float32Array.of(3, -4, 0, 0)), 2.5);
+});
+
+test('every run has a training budget, the quick size trains less, and an unknown run is refused', () => {
+  for (const spec of DEM_RUNS) {
+    const full = demSettings('full', spec);
+    const quick = demSettings('quick', spec);
+    assert.ok(quick.epochs < full.epochs, `${spec.name}: quick ${quick.epochs} vs full ${full.epochs} epochs`);
+    assert.ok(full.decayFraction > 0 && full.decayFraction <= 1);
+  }
+  assert.throws(() => demSettings('full', { name: 'whitened-sigma2', input: 'whitened', sigma: 2 }), /no budget for run "whitened-sigma2"/);
 });
 
 test('Tables 1–2 split log p into the Gaussian term and the rest, over the first 10 and 100 rows', () => {

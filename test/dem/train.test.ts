@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { chooseBackend } from '../../lib/backend';
 import { createRng } from '../../lib/random';
 import { createDem, demFromArrays, DemConfig, paramArrays } from '../../lib/dem/model';
-import { trainDem } from '../../lib/dem/train';
+import { stepSize, trainDem } from '../../lib/dem/train';
 import { meanOf, smLossOfRows, logDensityOfRows } from '../../lib/dem/evaluate';
 import { saveDem, loadDem, checkpointName } from '../../lib/dem/checkpoint';
 import { artifactPath } from '../../lib/report/artifacts';
@@ -167,5 +167,35 @@ test('training rejects data that is not whole rows, and batches larger than the 
   const options = { run: 'bad', epochs: 1, batchSize: 8, learningRate: 0.01, seed: 1, threads: 1 };
   await assert.rejects(trainDem(model, new Float32Array(25), null, options), /25 values, not a whole number of rows of 10/);
   await assert.rejects(trainDem(model, new Float32Array(50), null, options), /5 training rows are fewer than one batch of 8/);
+  model.dispose();
+});
+
+test('the step size falls linearly to its final value over the decay share of the steps, then stays there', () => {
+  const schedule = { learningRate: 0.04, finalLearningRate: 0.001, decayFraction: 0.75, totalSteps: 101 };
+  const end = 75; // round(0.75 · 100): the first step at the final value
+  assert.equal(stepSize(0, schedule), 0.04);
+  const decrements = Array.from({ length: end }, (_, t) => stepSize(t + 1, schedule) - stepSize(t, schedule));
+  decrements.forEach((d) => assert.ok(Math.abs(d - (0.001 - 0.04) / end) < 1e-15, `decrement ${d}`));
+  assert.ok(Math.abs(stepSize(end - 1, schedule) - (0.001 + (0.04 - 0.001) / end)) < 1e-15);
+  for (const t of [end, end + 1, 100]) assert.equal(stepSize(t, schedule), 0.001, `step ${t}`);
+  // decayFraction 1 is the plain linear decay, reaching the final value exactly at the last step.
+  const linear = { ...schedule, decayFraction: 1 };
+  assert.equal(stepSize(0, linear), 0.04);
+  assert.ok(Math.abs(stepSize(50, linear) - 0.0205) < 1e-15);
+  assert.ok(stepSize(99, linear) > 0.001);
+  assert.ok(Math.abs(stepSize(100, linear) - 0.001) < 1e-15);
+  // A one-step run takes the initial step size.
+  assert.equal(stepSize(0, { ...linear, totalSteps: 1 }), 0.04);
+});
+
+test('training rejects a decay share of the steps outside (0, 1]', async () => {
+  const model = createDem({ inputs: 10, features: 4, units: 3, sigma: 1 }, { seed: 49 });
+  const train = gaussianRows(64, new Array(10).fill(0), new Array(10).fill(1), 50);
+  for (const decayFraction of [0, 1.5, -0.1, NaN]) {
+    await assert.rejects(
+      trainDem(model, train, null, { run: 'bad-schedule', epochs: 1, batchSize: 8, learningRate: 0.01, decayFraction, seed: 1, threads: 1 }),
+      /decayFraction must be in \(0, 1\], got/,
+    );
+  }
   model.dispose();
 });

@@ -22,6 +22,8 @@ export interface LbfgsOptions {
    * of their domain.
    */
   stopWhenStalled?: boolean;
+  /** Called with each accepted iterate; returning true stops the minimisation there. */
+  stopAt?: (x: Float64Array) => boolean;
 }
 
 export interface LbfgsResult {
@@ -92,6 +94,7 @@ export function minimiseLbfgs(objective: Objective, x0: Float64Array, options: L
     value = accepted.value;
     gradient = accepted.gradient;
     iterations++;
+    if (options.stopAt?.(x)) break;
   }
   return { x, value, gradient, iterations, relativeGradient: norm(gradient) / scale };
 }

@@ -158,7 +158,7 @@ export interface GroundTruthPlan {
 
 /**
  * Notebook 01's two studies: every estimator on an 8×8 grid (176 values), and on the full 28×28 grid
- * (2,296 values). On 28×28, NCE and cNCE cost minutes (≈ 10⁸ row evaluations at N = 8,000), so the
+ * (2,296 values). On 28×28, NCE and cNCE cost minutes (≈ 10⁷ row evaluations of 12 µs each), so the
  * quick size fits SM there only. The cap of 150 L-BFGS iterations is 1.4× what the converging
  * 28×28 fits need (measured: ≤ 106); it ends fits whose classes separate (their loss is flat).
  */

@@ -6,10 +6,9 @@
 // training is deterministic. Parameters and rows travel through shared memory (./parallel-layout),
 // the handshake through Atomics, so a step costs a few memory copies and no event-loop round trip.
 import * as os from 'os';
-import * as path from 'path';
 import { Worker } from 'worker_threads';
 import * as tf from '@tensorflow/tfjs';
-import { projectRoot } from '../report/paths';
+import { startTypeScriptWorker } from '../typescript-worker';
 import { Dem, DemConfig, PARAM_NAMES } from './model';
 import { smLossAndGradient, SmGradient } from './sm-gradient';
 import { CTRL, LayoutViews, createLayout, createParamBuffer, layoutViews, readError } from './parallel-layout';
@@ -56,11 +55,7 @@ function sameShape(a: DemConfig, b: DemConfig): boolean {
 }
 
 async function startWorker(layout: ReturnType<typeof createLayout>): Promise<WorkerSlot> {
-  const tsx = require.resolve('tsx/cjs/api');
-  const file = path.join(projectRoot(), 'lib', 'dem', 'gradient-worker.ts');
-  // The worker loads TypeScript through tsx whatever loaded the main thread (tsx, tslab, ts-node).
-  const bootstrap = `require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(file)});`;
-  const worker = new Worker(bootstrap, { eval: true, workerData: layout });
+  const worker = startTypeScriptWorker('dem/gradient-worker.ts', layout);
   await new Promise<void>((resolve, reject) => {
     worker.once('message', () => resolve());
     worker.once('error', (error) => reject(new Error(`DEM gradient worker failed to start: ${error.message}`)));

@@ -6,9 +6,8 @@
 // result cross, and the handshake is Atomics, so the objective stays synchronous for L-BFGS. The sum
 // is always taken in the same order, so a fixed thread count gives the same numbers every run.
 import * as os from 'os';
-import * as path from 'path';
 import { Worker } from 'worker_threads';
-import { projectRoot } from '../report/paths';
+import { startTypeScriptWorker } from '../typescript-worker';
 import { Connectivity, GridStructure } from './structure';
 import { LogisticBlock, logisticSampleLoss } from './logistic-loss';
 
@@ -162,11 +161,7 @@ export function logisticLossEvaluator(blocks: LogisticBlock[], structure: GridSt
 }
 
 function startWorker(shared: SharedLoss): Worker {
-  const tsx = require.resolve('tsx/cjs/api');
-  const file = path.join(projectRoot(), 'lib', 'gaussian', 'loss-worker.ts');
-  // The worker loads TypeScript through tsx whatever loaded this thread (tsx, tslab, ts-node).
-  const bootstrap = `require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(file)});`;
-  const worker = new Worker(bootstrap, { eval: true, workerData: shared });
+  const worker = startTypeScriptWorker('gaussian/loss-worker.ts', shared);
   worker.unref();
   return worker;
 }

@@ -12,7 +12,7 @@
 // reports it.
 import { minimiseLbfgs } from '../linalg/lbfgs';
 import { createPrecision, SparsePrecision } from './precision';
-import { choleskyOfPrecision, smallestEigenvalue } from './positive-definite';
+import { choleskyOfPrecision, eigenvaluesAbove, smallestEigenvalue } from './positive-definite';
 import { GridStructure, parameterCount } from './structure';
 import { LogisticBlock } from './logistic-loss';
 import { logisticLossEvaluator } from './parallel-loss';
@@ -74,8 +74,8 @@ export function minimiseLogisticLoss(
   const extraScale = options.extraScale ?? 1;
   const tolerance = options.tolerance ?? 1e-6;
   const x0 = Float64Array.from(init.extra === undefined ? init.precision.values : [...init.precision.values, init.extra]);
-  // ĉ moves z by γ per unit, Λ's values by O(feature) ≈ O(1): scale ĉ's step by 1/γ².
   const maxIterations = options.maxIterations ?? 1000;
+  // ĉ moves z by γ per unit, Λ's values by O(feature) ≈ O(1): scale ĉ's step by 1/γ².
   const inverseHessianDiagonal = Float64Array.from(x0, (_, i) => (i < P ? 1 : 1 / (extraScale * extraScale)));
   let evaluations = 0;
   const evaluator = logisticLossEvaluator(blocks, structure, x0.length, extraScale, options.threads);
@@ -91,10 +91,7 @@ export function minimiseLogisticLoss(
   const edge = options.edgeEigenvalue ?? 0;
   let atEdge = false;
   const stopAt = (theta: Float64Array) => {
-    if (edge <= 0) return false;
-    const shifted = createPrecision(structure, theta.subarray(0, P));
-    for (let i = 0; i < shifted.diagonal.length; i++) shifted.diagonal[i] -= edge;
-    atEdge = !choleskyOfPrecision(shifted).ok;
+    atEdge = edge > 0 && !eigenvaluesAbove(createPrecision(structure, theta.subarray(0, P)), edge);
     return atEdge;
   };
   let result: ReturnType<typeof minimiseLbfgs>;

@@ -23,6 +23,14 @@ export function choleskyOfPrecision(p: SparsePrecision): BandedCholesky {
   return bandedCholesky(toBanded(p));
 }
 
+/** Whether λ_min(Λ) > floor, i.e. Λ − floor·I has a Cholesky factor (Λ itself is left unchanged). */
+export function eigenvaluesAbove(p: SparsePrecision, floor: number): boolean {
+  const shifted = toBanded(p);
+  const w = shifted.bandwidth + 1;
+  for (let i = 0; i < p.structure.size; i++) shifted.band[i * w] -= floor;
+  return bandedCholesky(shifted).ok;
+}
+
 /** The banded factor, or an Error naming `what`, the failing pivot and its value. */
 export function factorOrThrow(p: SparsePrecision, what: string): Banded {
   const outcome = choleskyOfPrecision(p);

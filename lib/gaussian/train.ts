@@ -5,7 +5,7 @@
 // it stays inside. Parameters stay in float64 here; each estimator supplies its loss terms
 // and gradient (from TensorFlow.js autodiff or from the closed-form gradient of a log-linear model).
 import { createPrecision, SparsePrecision } from './precision';
-import { choleskyOfPrecision, smallestEigenvalue } from './positive-definite';
+import { eigenvaluesAbove, smallestEigenvalue } from './positive-definite';
 import { GridStructure, parameterCount } from './structure';
 import { createProgress } from '../report/progress';
 
@@ -110,7 +110,7 @@ export function trainPrecision(
     let scale = learningRate;
     let thetaNext = stepped(scale);
     let shrinks = 0;
-    while (options.keepPositiveDefinite && !aboveFloor(createPrecision(structure, thetaNext.subarray(0, P)), floor)) {
+    while (options.keepPositiveDefinite && !eigenvaluesAbove(createPrecision(structure, thetaNext.subarray(0, P)), floor)) {
       shrinks++;
       scale = shrinks > MAX_STEP_HALVINGS ? 0 : scale / 2;
       thetaNext = stepped(scale);
@@ -132,9 +132,4 @@ export function trainPrecision(
     stepBacks,
     skipped,
   };
-}
-
-function aboveFloor(precision: SparsePrecision, floor: number): boolean {
-  for (let i = 0; i < precision.diagonal.length; i++) precision.diagonal[i] -= floor;
-  return choleskyOfPrecision(precision).ok;
 }

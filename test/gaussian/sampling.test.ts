@@ -5,7 +5,7 @@ import { createPrecision, toDense } from '../../lib/gaussian/precision';
 import { sampleByCholesky, sampleBySquareRoot } from '../../lib/gaussian/sampling';
 import { bitsPerPixel, denseGaussianLogLikelihood, gaussianLogLikelihood } from '../../lib/gaussian/likelihood';
 import { knownSparsePrecision } from '../../lib/gaussian/ground-truth';
-import { smallestEigenvalue } from '../../lib/gaussian/positive-definite';
+import { eigenvaluesAbove, smallestEigenvalue } from '../../lib/gaussian/positive-definite';
 import { alwaysZeroPixels, dequantise } from '../../lib/gaussian/dequantise';
 import { choleskyOrThrow } from '../../lib/linalg/cholesky';
 import { lowerInverse } from '../../lib/linalg/triangular';
@@ -65,6 +65,14 @@ test('the smallest eigenvalue matches a dense eigendecomposition, for definite a
   for (let i = 0; i < D; i++) indefinite.diagonal[i] -= dense + 0.3;
   const expected = eigSymmetric(toDense(indefinite), D).values[0];
   assert.ok(Math.abs(smallestEigenvalue(indefinite) - expected) < 1e-9, `${smallestEigenvalue(indefinite)} vs ${expected}`);
+});
+
+test('eigenvaluesAbove says whether λ_min exceeds a floor, and leaves Λ unchanged', () => {
+  const lambdaMin = eigSymmetric(toDense(truth), D).values[0];
+  const before = Float64Array.from(truth.values);
+  assert.equal(eigenvaluesAbove(truth, lambdaMin - 1e-6), true);
+  assert.equal(eigenvaluesAbove(truth, lambdaMin + 1e-6), false);
+  assert.deepEqual(truth.values, before);
 });
 
 test('the sparse and dense Gaussian log-likelihoods agree and match the density formula', () => {

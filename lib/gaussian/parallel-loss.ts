@@ -14,7 +14,7 @@ import { LogisticBlock, logisticSampleLoss } from './logistic-loss';
 export const LOSS_THREADS_ENV = 'LFR_NCE_THREADS';
 const WORKER_TIMEOUT_MS = 120_000;
 const ERROR_BYTES = 4096;
-/** Below this many rows in all the worker's share would cost more to hand over than it saves. */
+/** With fewer rows than twice this, one thread does all: a worker's share (< 25 ms) would not repay its hand-over. */
 const MIN_ROWS_FOR_WORKER = 2000;
 
 export const CTRL = { ready: 0, request: 1, done: 2, status: 3 } as const;

@@ -6,7 +6,8 @@ import * as tf from '@tensorflow/tfjs';
 import { chooseBackend } from '../backend';
 import { demFromArrays, Dem, PARAM_NAMES } from './model';
 import { smLossAndGradient } from './sm-gradient';
-import { CTRL, SharedLayout, layoutViews, writeError } from './parallel-layout';
+import { CTRL, SharedLayout, layoutViews } from './parallel-layout';
+import { writeSharedText } from '../worker-threads';
 
 async function main(): Promise<void> {
   const layout = workerData as SharedLayout;
@@ -33,7 +34,7 @@ async function main(): Promise<void> {
       });
       Atomics.store(views.ctrl, CTRL.status, 0);
     } catch (error) {
-      writeError(views, `gradient worker (J=${J}, K=${K}): ${(error as Error).stack ?? error}`);
+      writeSharedText(views.error, `gradient worker (J=${J}, K=${K}): ${(error as Error).stack ?? error}`);
       Atomics.store(views.ctrl, CTRL.status, 1);
     }
     Atomics.store(views.ctrl, CTRL.done, seen);

@@ -89,15 +89,3 @@ export function layoutViews(layout: SharedLayout): LayoutViews {
     error: new Uint8Array(layout.errorBuffer),
   };
 }
-
-export function writeError(views: LayoutViews, message: string): void {
-  const bytes = new TextEncoder().encode(message).subarray(0, views.error.length - 1);
-  views.error.fill(0);
-  views.error.set(bytes);
-}
-
-export function readError(views: LayoutViews): string {
-  const end = views.error.indexOf(0);
-  // TextDecoder refuses views of shared memory: copy first.
-  return new TextDecoder().decode(views.error.slice(0, end < 0 ? views.error.length : end));
-}

@@ -8,10 +8,10 @@
 import * as os from 'os';
 import { Worker } from 'worker_threads';
 import * as tf from '@tensorflow/tfjs';
-import { startTypeScriptWorker } from '../typescript-worker';
+import { readSharedText, startTypeScriptWorker, waitForSlot } from '../worker-threads';
 import { Dem, DemConfig, PARAM_NAMES } from './model';
 import { smLossAndGradient, SmGradient } from './sm-gradient';
-import { CTRL, LayoutViews, createLayout, createParamBuffer, layoutViews, readError } from './parallel-layout';
+import { CTRL, LayoutViews, createLayout, createParamBuffer, layoutViews } from './parallel-layout';
 
 export const THREADS_ENV = 'LFR_DEM_THREADS';
 /** A worker that has not answered a request within this time is reported as hung. */
@@ -95,12 +95,8 @@ export async function gradientPool(config: DemConfig, capacity: number, threads 
 
 function waitForWorker(slot: WorkerSlot, request: number): void {
   const { ctrl } = slot.views;
-  const deadline = Date.now() + WORKER_TIMEOUT_MS;
-  for (let done = Atomics.load(ctrl, CTRL.done); done !== request; done = Atomics.load(ctrl, CTRL.done)) {
-    if (Date.now() > deadline) throw new Error(`DEM gradient worker gave no answer within ${WORKER_TIMEOUT_MS / 1000} s`);
-    Atomics.wait(ctrl, CTRL.done, done, 1000);
-  }
-  if (Atomics.load(ctrl, CTRL.status) !== 0) throw new Error(readError(slot.views));
+  waitForSlot(ctrl, CTRL.done, request, WORKER_TIMEOUT_MS, 'DEM gradient worker', 'answer');
+  if (Atomics.load(ctrl, CTRL.status) !== 0) throw new Error(readSharedText(slot.views.error));
 }
 
 /**

@@ -98,9 +98,9 @@ export function groundTruthStudy(truth: SparsePrecision, settings: GroundTruthSe
   const { structure } = truth;
   const D = structure.size;
   const results: GroundTruthResults = { methods: {}, noiseExcess: { n: [], measured_nats: [], expected_nats: [] } };
-  const record = (method: string, n: number, fit: { precision: SparsePrecision; iterations: number; converged: boolean; seconds: number; loss?: number; stop?: FullBatchFit['stop'] }) => {
+  const record = (method: string, n: number, fit: { precision: SparsePrecision; iterations: number; converged: boolean; seconds: number; loss?: number; stop?: FullBatchFit['stop']; minEigenvalue?: number }) => {
     const entry = (results.methods[method] ??= { n: [], rel_frobenius_error: [], seconds: [], iterations: [], converged: [], status: [], min_eigenvalue: [] });
-    const minEigenvalue = smallestEigenvalue(fit.precision);
+    const minEigenvalue = fit.minEigenvalue ?? smallestEigenvalue(fit.precision);
     entry.n.push(n);
     entry.rel_frobenius_error.push(relativeFrobeniusError(fit.precision, truth));
     entry.seconds.push(fit.seconds);

@@ -4,7 +4,8 @@
 import { workerData } from 'worker_threads';
 import { gridStructure } from './structure';
 import { logisticSampleLoss } from './logistic-loss';
-import { CTRL, SharedLoss, sharedShare, writeWorkerError } from './parallel-loss';
+import { CTRL, SharedLoss, sharedShare } from './parallel-loss';
+import { writeSharedText } from '../worker-threads';
 
 const shared = workerData as SharedLoss;
 const structure = gridStructure(shared.height, shared.width, shared.connectivity);
@@ -26,7 +27,7 @@ for (;;) {
     out.set(gradient, 1);
     Atomics.store(ctrl, CTRL.status, 0);
   } catch (error) {
-    writeWorkerError(shared, String((error as Error).stack ?? error));
+    writeSharedText(new Uint8Array(shared.error), String((error as Error).stack ?? error));
     Atomics.store(ctrl, CTRL.status, 1);
   }
   Atomics.store(ctrl, CTRL.done, seen);

@@ -7,7 +7,7 @@
 // is always taken in the same order, so a fixed thread count gives the same numbers every run.
 import * as os from 'os';
 import { Worker } from 'worker_threads';
-import { startTypeScriptWorker } from '../typescript-worker';
+import { readSharedText, startTypeScriptWorker, waitForSlot } from '../worker-threads';
 import { Connectivity, GridStructure } from './structure';
 import { LogisticBlock, logisticSampleLoss } from './logistic-loss';
 
@@ -78,19 +78,6 @@ export function sharedShare(shared: SharedLoss, who: 'main' | 'worker'): Logisti
   });
 }
 
-export function writeWorkerError(shared: SharedLoss, message: string): void {
-  const bytes = new TextEncoder().encode(message).subarray(0, ERROR_BYTES);
-  const target = new Uint8Array(shared.error);
-  target.fill(0);
-  target.set(bytes);
-}
-
-function readWorkerError(shared: SharedLoss): string {
-  const bytes = new Uint8Array(shared.error);
-  const end = bytes.indexOf(0);
-  return new TextDecoder().decode(bytes.slice(0, end < 0 ? bytes.length : end));
-}
-
 export interface LossEvaluator {
   threads: number;
   evaluate(theta: Float64Array): { value: number; gradient: Float64Array };
@@ -131,13 +118,7 @@ export function logisticLossEvaluator(blocks: LogisticBlock[], structure: GridSt
   const own = sharedShare(shared, 'main');
   const worker = startWorker(shared);
   let request = 0;
-  const waitFor = (slot: number, value: number, what: string) => {
-    const deadline = Date.now() + WORKER_TIMEOUT_MS;
-    for (let seen = Atomics.load(ctrl, slot); seen !== value; seen = Atomics.load(ctrl, slot)) {
-      if (Date.now() > deadline) throw new Error(`NCE loss worker: no ${what} within ${WORKER_TIMEOUT_MS / 1000} s`);
-      Atomics.wait(ctrl, slot, seen, 1000);
-    }
-  };
+  const waitFor = (slot: number, value: number, what: string) => waitForSlot(ctrl, slot, value, WORKER_TIMEOUT_MS, 'NCE loss worker', what);
   waitFor(CTRL.ready, 1, 'start');
   return {
     threads: 2,
@@ -148,7 +129,7 @@ export function logisticLossEvaluator(blocks: LogisticBlock[], structure: GridSt
       Atomics.notify(ctrl, CTRL.request);
       const mine = logisticSampleLoss(theta, own, structure, extraScale);
       waitFor(CTRL.done, request, 'answer');
-      if (Atomics.load(ctrl, CTRL.status) !== 0) throw new Error(`NCE loss worker: ${readWorkerError(shared)}`);
+      if (Atomics.load(ctrl, CTRL.status) !== 0) throw new Error(`NCE loss worker: ${readSharedText(new Uint8Array(shared.error))}`);
       const gradient = mine.gradient.map((g, i) => g + out[i + 1]);
       return { value: mine.value + out[0], gradient };
     },

@@ -26,6 +26,14 @@ const defaultLoaders: BackendLoaders = {
   loadWasm: () => require('@tensorflow/tfjs-backend-wasm'),
 };
 
+/**
+ * A load failure in words fit for notebook output: its first line, with any absolute path shortened to
+ * the part from node_modules/ on (tfjs-node installed without libtensorflow names its binding's path).
+ */
+export function describeLoadFailure(message: string): string {
+  return message.split('\n')[0].replace(/(?:[A-Za-z]:)?[\\/][^\s'"]*?[\\/]node_modules[\\/]/g, 'node_modules/').trim();
+}
+
 async function tryBackend(name: BackendName, loaders: BackendLoaders): Promise<string | null> {
   try {
     if (name === 'tensorflow') loaders.loadNode();
@@ -34,7 +42,7 @@ async function tryBackend(name: BackendName, loaders: BackendLoaders): Promise<s
     const ok = await tf.setBackend(name);
     return ok && tf.getBackend() === name ? null : `tf.setBackend('${name}') returned false`;
   } catch (error) {
-    return (error as Error).message.split('\n')[0];
+    return describeLoadFailure((error as Error).message);
   }
 }
 

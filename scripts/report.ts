@@ -1,16 +1,20 @@
-// `npm run report [-- --size quick|full] [--only 01 02]`: executes every notebook in notebooks/
-// in order, each in its own process with a time limit, and writes report/index.html, the executed
-// notebooks, report/results/*.json (written by the notebooks) and report/summary.json.
+// `npm run report [-- --size quick|full] [--only 01 02] [--out DIR]`: executes every notebook in
+// notebooks/ in order, each in its own Jupyter kernel (the project's kernelspec, the one Jupyter
+// starts), and writes report/index.html, the executed notebooks, report/results/*.json (written by
+// the notebooks) and report/summary.json.
 import * as fs from 'fs';
 import * as path from 'path';
-import { spawn } from 'child_process';
 import { projectRoot, REPORT_DIR_ENV } from '../lib/report/paths';
 import { runSize, RunSize, SIZE_ENV } from '../lib/report/size';
-import { readNotebook, RunStatus } from './report/notebook-format';
+import { readNotebook, RunStatus, writeNotebook } from './report/notebook-format';
 import { renderReport, RenderedNotebook } from './report/render-html';
+import { executeNotebook } from './report/execute-notebook';
+import { Kernel } from './report/kernel';
+import { createTerminalProgress } from './report/terminal-progress';
 
 /** Per-notebook wall-clock limits; generous against the measured times (see report/summary.json). */
 const TIME_LIMIT_SECONDS: Record<RunSize, number> = { quick: 300, full: 1800 };
+const USAGE = 'expected --size quick|full, --only PREFIX…, --notebooks DIR, --out DIR, --time-limit SECONDS';
 
 interface Options {
   size: RunSize;
@@ -25,107 +29,165 @@ function parseArgs(argv: string[], root: string): Options {
     size: runSize(),
     only: [],
     notebooksDir: path.join(root, 'notebooks'),
-    reportDir: path.join(root, 'report'),
+    reportDir: process.env[REPORT_DIR_ENV] ? path.resolve(process.env[REPORT_DIR_ENV]) : path.join(root, 'report'),
     timeLimitSeconds: 0,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const next = (): string => {
       const value = argv[++i];
-      if (value === undefined) throw new Error(`report: ${arg} needs a value`);
+      if (value === undefined || value.startsWith('--')) throw new Error(`report: ${arg} needs a value (${USAGE})`);
       return value;
     };
-    if (arg === '--size') options.size = runSize({ [SIZE_ENV]: next() });
-    else if (arg === '--only') while (argv[i + 1] && !argv[i + 1].startsWith('--')) options.only.push(argv[++i]);
-    else if (arg === '--notebooks') options.notebooksDir = path.resolve(next());
+    if (arg === '--size') {
+      const value = next();
+      if (value !== 'quick' && value !== 'full') throw new Error(`report: --size "${value}": expected quick or full`);
+      options.size = value;
+    } else if (arg === '--only') {
+      options.only.push(next());
+      while (argv[i + 1] && !argv[i + 1].startsWith('--')) options.only.push(argv[++i]);
+    } else if (arg === '--notebooks') options.notebooksDir = path.resolve(next());
     else if (arg === '--out') options.reportDir = path.resolve(next());
-    else if (arg === '--time-limit') options.timeLimitSeconds = Number(next());
-    else throw new Error(`report: unknown argument "${arg}" (expected --size quick|full, --only PREFIX…, --notebooks DIR, --out DIR, --time-limit SECONDS)`);
+    else if (arg === '--time-limit') {
+      const value = next();
+      options.timeLimitSeconds = Number(value);
+      if (!(options.timeLimitSeconds > 0)) throw new Error(`report: --time-limit "${value}": expected a positive number of seconds`);
+    } else throw new Error(`report: unknown argument "${arg}" (${USAGE})`);
   }
   if (!options.timeLimitSeconds) options.timeLimitSeconds = TIME_LIMIT_SECONDS[options.size];
   return options;
 }
 
-function runOne(notebook: string, options: Options, root: string): Promise<RunStatus> {
-  const name = path.basename(notebook, '.ipynb');
-  const executed = path.join(options.reportDir, `${name}.ipynb`);
-  const statusFile = path.join(options.reportDir, 'status', `${name}.json`);
-  fs.rmSync(statusFile, { force: true });
-  const started = Date.now();
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'report', 'run-notebook.ts'), notebook, executed, statusFile], {
-      env: { ...process.env, [SIZE_ENV]: options.size, [REPORT_DIR_ENV]: options.reportDir },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, options.timeLimitSeconds * 1000);
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      const seconds = (Date.now() - started) / 1000;
-      if (fs.existsSync(statusFile)) {
-        resolve(JSON.parse(fs.readFileSync(statusFile, 'utf8')) as RunStatus);
-        return;
-      }
-      const error = timedOut
-        ? `${name}: exceeded the time limit of ${options.timeLimitSeconds} s (size ${options.size}) and was stopped`
-        : `${name}: the runner process ended with ${signal ? `signal ${signal}` : `exit code ${code}`} before writing its status`;
-      console.error(error);
-      resolve({ notebook: name, ok: false, seconds, peak_rss_mb: 0, cells_run: 0, error });
-    });
-  });
+/** A folder as the terminal shows it: relative when under the current folder, else absolute. */
+function shown(dir: string): string {
+  const relative = path.relative(process.cwd(), dir);
+  return relative === '' ? '.' : relative.startsWith('..') ? dir : relative;
+}
+
+interface Summary {
+  size: RunSize;
+  generated: string;
+  report_seconds: number;
+  ok: boolean;
+  /** False when the run was interrupted: the page says which notebooks are missing. */
+  complete: boolean;
+  notebooks: RunStatus[];
+}
+
+const readJson = (file: string): unknown => (fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : null);
+
+/**
+ * Entries for notebooks this run leaves alone (`--only`): the previous run's executed copy and status,
+ * when it was made at the same size, so that index.html keeps every notebook.
+ */
+function earlierEntries(names: string[], options: Options): Map<string, RenderedNotebook> {
+  const earlier = new Map<string, RenderedNotebook>();
+  const previous = readJson(path.join(options.reportDir, 'summary.json')) as Summary | null;
+  if (!previous || previous.size !== options.size || !Array.isArray(previous.notebooks)) return earlier;
+  for (const name of names) {
+    const status = previous.notebooks.find((s) => s.notebook === name);
+    const executed = path.join(options.reportDir, `${name}.ipynb`);
+    if (!status || !fs.existsSync(executed)) continue;
+    const resultsFile = path.join(options.reportDir, 'results', `${name}.json`);
+    earlier.set(name, { name, status, notebook: readNotebook(executed), results: status.ok ? (readJson(resultsFile) as Record<string, unknown> | null) : null });
+  }
+  return earlier;
+}
+
+/** Writes index.html and summary.json for `entries`; `incomplete` says what is missing and why. */
+function writeReport(entries: RenderedNotebook[], options: Options, seconds: number, incomplete?: string): Summary {
+  // The page is self-contained (images and KaTeX's fonts inlined); an older run's folders go.
+  fs.rmSync(path.join(options.reportDir, 'katex'), { recursive: true, force: true });
+  const generated = new Date().toISOString();
+  const html = renderReport(entries, options.reportDir, { size: options.size, generated, incomplete });
+  fs.writeFileSync(path.join(options.reportDir, 'index.html'), html);
+  const summary: Summary = {
+    size: options.size,
+    generated,
+    report_seconds: seconds,
+    ok: !incomplete && entries.every((entry) => entry.status.ok),
+    complete: !incomplete,
+    notebooks: entries.map(({ status }) => status),
+  };
+  fs.writeFileSync(path.join(options.reportDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  return summary;
 }
 
 async function main(): Promise<void> {
   const root = projectRoot();
   const options = parseArgs(process.argv.slice(2), root);
-  const notebooks = fs
-    .readdirSync(options.notebooksDir)
-    .filter((file) => file.endsWith('.ipynb'))
-    .filter((file) => options.only.length === 0 || options.only.some((prefix) => file.startsWith(prefix)))
-    .sort()
-    .map((file) => path.join(options.notebooksDir, file));
-  if (notebooks.length === 0) throw new Error(`report: no notebooks in ${options.notebooksDir}${options.only.length ? ` matching ${options.only.join(', ')}` : ''}`);
-  fs.mkdirSync(path.join(options.reportDir, 'status'), { recursive: true });
-  console.error(`report: ${notebooks.length} notebook(s), size ${options.size}, limit ${options.timeLimitSeconds} s each`);
+  const all = fs.readdirSync(options.notebooksDir).filter((file) => file.endsWith('.ipynb')).sort();
+  const selected = all.filter((file) => options.only.length === 0 || options.only.some((prefix) => file.startsWith(prefix)));
+  if (selected.length === 0) throw new Error(`report: no notebooks in ${options.notebooksDir}${options.only.length ? ` matching ${options.only.join(', ')}` : ''}`);
+  const names = all.map((file) => path.basename(file, '.ipynb'));
+  const toRun = new Set(selected.map((file) => path.basename(file, '.ipynb')));
+  fs.mkdirSync(options.reportDir, { recursive: true });
+  const earlier = earlierEntries(names.filter((name) => !toRun.has(name)), options);
+  // Nothing of a notebook about to run may survive from an earlier run: not its executed copy, not its
+  // numbers (a failed or interrupted run would otherwise sit beside them).
+  for (const name of toRun) {
+    fs.rmSync(path.join(options.reportDir, `${name}.ipynb`), { force: true });
+    fs.rmSync(path.join(options.reportDir, 'results', `${name}.json`), { force: true });
+  }
+  console.error(`report: ${toRun.size} notebook(s), size ${options.size}, limit ${options.timeLimitSeconds} s each, into ${shown(options.reportDir)}`);
 
   const started = Date.now();
-  const entries: RenderedNotebook[] = [];
-  for (const notebook of notebooks) {
-    const name = path.basename(notebook, '.ipynb');
-    const status = await runOne(notebook, options, root);
-    const executed = path.join(options.reportDir, `${name}.ipynb`);
+  const done = new Map<string, RenderedNotebook>();
+  const entriesSoFar = (): RenderedNotebook[] => names.flatMap((name) => done.get(name) ?? earlier.get(name) ?? []);
+
+  // Ctrl-C or a termination request ends the running kernel at once, writes a page that says the
+  // report is incomplete, and ends the run.
+  let running: Kernel | null = null;
+  let current = '';
+  const stop = (signal: NodeJS.Signals): void => {
+    running?.kill();
+    const missing = [...toRun].filter((name) => !done.has(name));
+    writeReport(entriesSoFar(), options, (Date.now() - started) / 1000, `interrupted by ${signal} while running ${current || 'nothing'}; not run: ${missing.join(', ')}`);
+    console.error(`\nreport: stopped by ${signal}; ${shown(path.join(options.reportDir, 'index.html'))} says the report is incomplete (${missing.join(', ')} not run)`);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+
+  const kernelDir = path.join(root, 'jupyter', 'kernels', 'lfr-tslab');
+  const env = { ...process.env, [SIZE_ENV]: options.size, [REPORT_DIR_ENV]: options.reportDir };
+  for (const file of selected) {
+    const name = path.basename(file, '.ipynb');
+    current = name;
+    const executedFile = path.join(options.reportDir, `${name}.ipynb`);
     const resultsFile = path.join(options.reportDir, 'results', `${name}.json`);
-    entries.push({
-      name,
-      status,
-      notebook: fs.existsSync(executed) ? readNotebook(executed) : null,
-      results: status.ok && fs.existsSync(resultsFile) ? JSON.parse(fs.readFileSync(resultsFile, 'utf8')) : null,
-    });
+    const progress = createTerminalProgress(process.stderr);
+    let status: RunStatus;
+    let notebook = null;
+    try {
+      const run = await executeNotebook(name, readNotebook(path.join(options.notebooksDir, file)), {
+        kernelDir,
+        cwd: options.notebooksDir,
+        env,
+        timeLimitSeconds: options.timeLimitSeconds,
+        onProgress: (line) => progress.show(`${name}: ${line}`),
+        log: (line) => progress.print(line),
+        onKernel: (kernel) => (running = kernel),
+      });
+      status = run.status;
+      notebook = run.notebook;
+      writeNotebook(executedFile, notebook);
+    } catch (error) {
+      status = { notebook: name, ok: false, seconds: 0, peak_rss_mb: 0, cells_run: 0, error: (error as Error).message };
+      progress.print(`report: ${name}: ${status.error}`);
+    }
+    progress.clear();
+    // A notebook that failed after saving its numbers must not look finished.
+    if (!status.ok) fs.rmSync(resultsFile, { force: true });
+    done.set(name, { name, status, notebook, results: status.ok ? (readJson(resultsFile) as Record<string, unknown> | null) : null });
     console.error(`report: ${name} ${status.ok ? 'ok' : 'FAILED'} in ${status.seconds.toFixed(1)} s, peak memory ${Math.round(status.peak_rss_mb)} MB`);
   }
-  const reportSeconds = (Date.now() - started) / 1000;
-
-  const katexDir = path.join(options.reportDir, 'katex');
-  fs.mkdirSync(katexDir, { recursive: true });
-  const katexDist = path.join(path.dirname(require.resolve('katex/package.json')), 'dist');
-  fs.copyFileSync(path.join(katexDist, 'katex.min.css'), path.join(katexDir, 'katex.min.css'));
-  fs.cpSync(path.join(katexDist, 'fonts'), path.join(katexDir, 'fonts'), { recursive: true });
-  const html = renderReport(entries, options.reportDir, { size: options.size, generated: new Date().toISOString() });
-  fs.writeFileSync(path.join(options.reportDir, 'index.html'), html);
-  const failed = entries.filter((entry) => !entry.status.ok);
-  const summary = {
-    size: options.size,
-    report_seconds: reportSeconds,
-    ok: failed.length === 0,
-    notebooks: entries.map(({ status }) => status),
-  };
-  fs.writeFileSync(path.join(options.reportDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
-  console.error(`report: ${path.join(options.reportDir, 'index.html')} written; ${entries.length - failed.length}/${entries.length} notebooks ok in ${reportSeconds.toFixed(1)} s`);
+  current = '';
+  const summary = writeReport(entriesSoFar(), options, (Date.now() - started) / 1000);
+  const failed = summary.notebooks.filter((status) => !status.ok);
+  console.error(`report: ${shown(path.join(options.reportDir, 'index.html'))} written; ${summary.notebooks.length - failed.length}/${summary.notebooks.length} notebooks ok in ${summary.report_seconds.toFixed(1)} s`);
   if (failed.length) {
-    console.error(`report: FAILED: ${failed.map((entry) => entry.name).join(', ')}`);
+    console.error(`report: FAILED: ${failed.map((status) => status.notebook).join(', ')}`);
     process.exit(1);
   }
 }

@@ -1,8 +1,13 @@
-// Runs every test/**/*.test.ts file with Node's own test runner (TypeScript through tsx).
+// Runs the test/**/*.test.ts files with Node's own test runner (TypeScript through tsx), in two
+// groups: `unit` (seconds to a few minutes) and `notebooks` (executes every notebook at quick size,
+// through the report runner and under Jupyter). `npm test` runs both; `node scripts/run-tests.mjs
+// unit` or `notebooks` runs one; file paths run just those files.
 // Node 20's --test takes no globs, so the file list is gathered here.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+
+const NOTEBOOK_TESTS = join('test', 'notebooks', 'execute.test.ts');
 
 function findTests(dir) {
   return readdirSync(dir).sort().flatMap((name) => {
@@ -12,8 +17,13 @@ function findTests(dir) {
   });
 }
 
-const only = process.argv.slice(2);
-const files = only.length > 0 ? only : findTests('test');
+const args = process.argv.slice(2);
+const all = findTests('test');
+const groups = {
+  unit: all.filter((file) => file !== NOTEBOOK_TESTS),
+  notebooks: [NOTEBOOK_TESTS],
+};
+const files = args.length === 0 ? [...groups.unit, ...groups.notebooks] : args.flatMap((arg) => groups[arg] ?? [arg]);
 if (files.length === 0) {
   console.error('run-tests: no test/**/*.test.ts files found');
   process.exit(1);

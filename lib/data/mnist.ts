@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { readIdxFile } from './idx';
-import { dataDir } from '../report/paths';
+import { dataDir, displayPath } from '../report/paths';
 import { createRng, permutation } from '../random';
 
 export type MnistSplit = 'train' | 'test';
@@ -69,6 +69,11 @@ function toUnitFloat(bytes: Uint8Array): Float32Array {
 }
 
 /** Reads the idx pair of one split from `dir`; every problem names the file and what was expected. */
+/** How a data file is named in notebook output (no machine path). */
+function shown(file: string): string {
+  return displayPath(file, { name: MNIST_DIR_ENV, value: process.env[MNIST_DIR_ENV] });
+}
+
 export function loadMnistIdx(dir: string, split: MnistSplit, limit?: number): MnistData {
   checkLimit(limit);
   const names = MNIST_FILES[split];
@@ -95,7 +100,7 @@ export function loadMnistIdx(dir: string, split: MnistSplit, limit?: number): Mn
     images: toUnitFloat(images.data.subarray(0, n * MNIST_PIXELS)),
     labels: labelBytes.slice(),
     n,
-    source: `idx files ${imageFile} and ${labelFile} (${n} of ${count} ${split} digits)`,
+    source: `idx files ${shown(imageFile)} and ${path.basename(labelFile)} (${n} of ${count} ${split} digits)`,
   };
 }
 

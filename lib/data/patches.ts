@@ -12,7 +12,7 @@
 // training patches; a patch never crosses the band's edge, so no pixel is in both sets.
 import * as path from 'path';
 import { createRng, permutation, Rng } from '../random';
-import { decodeUsable, GrayImage, listPhotoFiles, photosFolder, SkippedFile, skippedWarning } from './photos';
+import { decodeUsable, GrayImage, listPhotoFiles, photosFolder, shownFolder, SkippedFile, skippedWarning } from './photos';
 
 export const PATCH_SIDE = 28;
 export const DEFAULT_TRAIN_PATCHES = 50_000;
@@ -47,6 +47,8 @@ export interface ImageUse {
 export interface PatchSet {
   folder: string;
   side: number;
+  /** The seed the patches were drawn with: with folder, side and the counts, it reproduces them. */
+  seed: number;
   nTrain: number;
   nHoldout: number;
   /** [nTrain, side²] row-major: (grey + U(0,1)) / 256 − mean. */
@@ -185,7 +187,7 @@ export async function preparePatches(options: PatchOptions = {}): Promise<PatchS
   const names = candidates.length > maxImages ? Array.from(permutation(candidates.length, orderRng), (i) => candidates[i]) : candidates;
   const { images, skipped } = await decodeUsable(folder, names, side, maxImages);
   const decoded = performance.now();
-  if (skipped.length) console.warn(skippedWarning(folder, skipped));
+  if (skipped.length) console.warn(skippedWarning(shownFolder(folder), skipped));
   if (images.length === 0) {
     throw new Error(
       `No usable JPEG/PNG image (at least ${side}×${side}) in ${folder}: ` +
@@ -223,6 +225,7 @@ export async function preparePatches(options: PatchOptions = {}): Promise<PatchS
   return {
     folder,
     side,
+    seed,
     nTrain,
     nHoldout,
     train: trainSet.out,

@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Jimp } from 'jimp';
-import { dataDir } from '../report/paths';
+import { dataDir, displayPath } from '../report/paths';
 
 export const PHOTOS_DIR_ENV = 'LFR_PHOTOS_DIR';
 export const LUMA_601 = { r: 0.299, g: 0.587, b: 0.114 } as const;
@@ -21,6 +21,11 @@ export interface GrayImage {
 export interface SkippedFile {
   file: string;
   reason: string;
+}
+
+/** A photo folder as notebook output names it: "data/natural", "$LFR_PHOTOS_DIR", never a machine path. */
+export function shownFolder(folder: string, env: NodeJS.ProcessEnv = process.env): string {
+  return displayPath(folder, { name: PHOTOS_DIR_ENV, value: env[PHOTOS_DIR_ENV] });
 }
 
 /** The folder to read: an explicit one, else env LFR_PHOTOS_DIR, else data/natural/. */

@@ -1,9 +1,9 @@
-// Notebook 03's four runs: which inputs (whitened or raw patches) and which σ, the training settings
-// per run size, and the preprocessing that puts any other set (MNIST digits) into a run's input space.
+// Notebook 03's runs (which inputs, whitened or raw patches, which σ, how many epochs: its parameters
+// cell lists them), training one, and the preprocessing that puts any other set (MNIST digits) into a
+// run's input space.
 import * as fs from 'fs';
 import * as path from 'path';
 import { resultsDir } from '../report/notebook';
-import { bySize, RunSize } from '../report/size';
 import { whiten } from '../whitening/whitening';
 import { createDem, Dem, DEFAULT_DEM_CONFIG } from './model';
 import { trainDem, TrainHistory } from './train';
@@ -15,17 +15,11 @@ export interface RunSpec {
   name: string;
   input: InputKind;
   sigma: number;
+  epochs: number;
 }
 
-export const DEM_RUNS: RunSpec[] = [
-  { name: 'whitened-sigma1', input: 'whitened', sigma: 1 },
-  { name: 'whitened-sigma0.1', input: 'whitened', sigma: 0.1 },
-  { name: 'raw-sigma1', input: 'raw', sigma: 1 },
-  { name: 'raw-sigma0.1', input: 'raw', sigma: 0.1 },
-];
-
+/** What every run shares (notebook 03's parameters cell); docs/decisions.md says how they were chosen. */
 export interface DemSettings {
-  epochs: number;
   batchSize: number;
   learningRate: number;
   finalLearningRate: number;
@@ -39,51 +33,21 @@ export interface DemSettings {
   seed: number;
 }
 
-/**
- * Initial scales, chosen from measured runs on the 50,000 whitened patches (σ = 1). They matter most for
- * the filters. Mean energy in 7×7 after 10 epochs (linear decay 3e-2 → 1e-3, batches of 256; a constant
- * 1e-3 learned nothing in the budget, 1e-2 with batches of 512 gave less localised filters): pre-activation
- * std 2 and W std 3/√J gave 0.130 (mostly gratings and noise); W std 0.5/√J 0.172; with pre-activation
- * std 6 as well 0.228 (0.234 with seed 11), localised oriented band-pass. After 3 epochs: 0.101 → 0.124
- * (std 6 alone), 0.135 (W alone), 0.133 (both). Low-pass ZCA (top 100 or 200 principal components,
- * rescaled to unit pixel variance) did not help at 3 epochs: 0.095–0.105, or 0.065–0.078 with V started
- * inside the kept subspace; with the new scales, 10 epochs, top 200: 0.147. Free filter norms (old scales,
- * 3 epochs): 0.086–0.12, filters still noise.
- *
- * Schedule and budget (full size, seed 3, issue #5). With a linear decay 3e-2 → 1e-3 over the whole run the
- * whitened σ = 1 hold-out loss always falls steeply at the end (late-change fraction 0.18 at 32 epochs),
- * yet twice the epochs end only 1.7 lower (−493.6 → −495.3 of a 143 drop): that late fall is the gain of
- * the shrinking step, not unfinished training. So the step size decays over the first 75% of the steps and
- * the last quarter runs at 1e-3, where the curve is flat if training has converged: whitened σ = 1, 32
- * epochs (≈ 6,240 steps, ≈ 125 s): −493.1 when the decay ends, −491.2 at the end (late fraction −0.006,
- * filter energy in 7×7 0.271); 64 epochs, same shape: −497.3 (4.3% of the drop; −502.0 when its decay
- * ends, 6.3%; energy 0.309). Rejected:
- * batches of 1024, 48 epochs: −484.4 (overfits, training loss −604; energy 0.237); a geometric decay
- * 3e-2 → 3e-4: −482.9 (too little time at a high step, 0.275); a peak of 0.1: raw σ = 1 stuck at its
- * initial loss, whitened σ = 0.1 worse with noise filters. The other runs get ≈ 50 s each: 12 epochs
- * (whitened σ = 0.1, the slowest per patch) or 16 (raw). Their curves are flat by the same measure (0.026,
- * 0.026, 0.032) but not converged: twice the epochs lower the final loss by a further 8.8% (whitened
- * σ = 0.1), 10.6% (raw σ = 1) and 21.6% (raw σ = 0.1) of the drop — the time budget allows no more.
- * (Raw σ = 0.1 ended lower, 20,614, with the old whole-run decay over 14 epochs than with this shape over
- * 16, 26,549: its progress needs the high step size; one shape for all runs keeps the curves comparable.)
- */
-const FULL_EPOCHS: Record<string, number> = { 'whitened-sigma1': 32, 'whitened-sigma0.1': 12, 'raw-sigma1': 16, 'raw-sigma0.1': 16 };
-
-/** The settings of one run: shared by all runs except the number of epochs. */
-export function demSettings(size: RunSize, spec: RunSpec): DemSettings {
-  const fullEpochs = FULL_EPOCHS[spec.name];
-  if (fullEpochs === undefined) throw new Error(`demSettings: no budget for run "${spec.name}"; expected one of ${Object.keys(FULL_EPOCHS).join(', ')}`);
-  return {
-    epochs: bySize({ quick: 3, full: fullEpochs }, size),
-    batchSize: 256,
-    learningRate: 3e-2,
-    finalLearningRate: 1e-3,
-    decayFraction: 0.75,
-    activationScale: 6,
-    wScale: 0.5,
-    holdoutRows: bySize({ quick: 1000, full: 2000 }, size),
-    seed: 3,
-  };
+/** Checks a list of runs before any training starts: one clear message for everything wrong. */
+export function checkRunSpecs(runs: readonly RunSpec[]): void {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const [i, run] of runs.entries()) {
+    const at = `runs[${i}]${run && typeof run.name === 'string' ? ` ("${run.name}")` : ''}`;
+    if (!run || typeof run.name !== 'string' || !/^[a-z0-9.-]+$/.test(run.name)) problems.push(`${at}: name must be lower-case letters, digits, "." or "-"`);
+    else if (seen.has(run.name)) problems.push(`${at}: the name is used twice`);
+    else seen.add(run.name);
+    if (run?.input !== 'whitened' && run?.input !== 'raw') problems.push(`${at}: input must be "whitened" or "raw", got ${JSON.stringify(run?.input)}`);
+    if (!(typeof run?.sigma === 'number' && run.sigma > 0 && Number.isFinite(run.sigma))) problems.push(`${at}: sigma must be a positive number, got ${run?.sigma}`);
+    if (!(Number.isInteger(run?.epochs) && run.epochs >= 1)) problems.push(`${at}: epochs must be a whole number ≥ 1, got ${run?.epochs}`);
+  }
+  if (runs.length === 0) problems.push('no runs: give at least one');
+  if (problems.length) throw new Error(`notebook 03 parameters: ${problems.join('; ')}`);
 }
 
 /** Root mean square of all values: the typical pixel standard deviation of centred rows. */
@@ -101,7 +65,7 @@ export async function trainRun(spec: RunSpec, train: Float32Array, holdout: Floa
   );
   const history = await trainDem(model, train, holdout, {
     run: spec.name,
-    epochs: settings.epochs,
+    epochs: spec.epochs,
     batchSize: settings.batchSize,
     learningRate: settings.learningRate,
     finalLearningRate: settings.finalLearningRate,

@@ -3,7 +3,7 @@
 // Format: <name>.json holds shapes and dtypes; <name>.bin the raw little-endian bytes, in order.
 import * as fs from 'fs';
 import * as path from 'path';
-import { reportDir } from './paths';
+import { defaultReportDir, REPORT_DIR_ENV, reportDir } from './paths';
 import { runSize, RunSize } from './size';
 
 export type StoredArray = Float32Array | Float64Array | Int32Array | Uint8Array;
@@ -57,17 +57,33 @@ export function saveArrays(name: string, record: ArrayRecord, size: RunSize = ru
   return base;
 }
 
-/** True when `saveArrays(name, …)` has run for this size. */
+const complete = (base: string): boolean => fs.existsSync(`${base}.json`) && fs.existsSync(`${base}.bin`);
+
+/**
+ * Where `name` was saved: this run's folder, or, in an interactive session (no LFR_REPORT_DIR) that
+ * has not saved it yet, the last `npm run report`'s — so a notebook opened in Jupyter after a report
+ * can reuse what the earlier notebooks computed there.
+ */
+function findArtifact(name: string, size: RunSize): { base: string; fromReport: boolean } | null {
+  const own = artifactPath(name, size);
+  if (complete(own)) return { base: own, fromReport: false };
+  if (process.env[REPORT_DIR_ENV]) return null;
+  const report = path.join(defaultReportDir(), 'artifacts', size, name);
+  return complete(report) ? { base: report, fromReport: true } : null;
+}
+
+/** True when `saveArrays(name, …)` has run for this size (see findArtifact). */
 export function hasArrays(name: string, size: RunSize = runSize()): boolean {
-  const base = artifactPath(name, size);
-  return fs.existsSync(`${base}.json`) && fs.existsSync(`${base}.bin`);
+  return findArtifact(name, size) !== null;
 }
 
 export function loadArrays(name: string, size: RunSize = runSize()): ArrayRecord {
-  const base = artifactPath(name, size);
-  if (!hasArrays(name, size)) {
-    throw new Error(`loadArrays: ${base}.json/.bin not found — run the notebook that saves "${name}" first (size ${size})`);
+  const found = findArtifact(name, size);
+  if (!found) {
+    throw new Error(`loadArrays: no saved "${name}" for size ${size} — run the notebook that saves it first`);
   }
+  const { base } = found;
+  if (found.fromReport) console.log(`(using "${name}" from the last \`npm run report\`: report/artifacts/${size}/)`);
   const { arrays } = JSON.parse(fs.readFileSync(`${base}.json`, 'utf8'));
   const bytes = fs.readFileSync(`${base}.bin`);
   const record: ArrayRecord = {};

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { BackendChoice, chooseBackend } from '../backend';
-import { reportDir } from './paths';
+import { projectRoot, REPORT_DIR_ENV, reportDir } from './paths';
 import { runSize, RunSize } from './size';
 
 export interface Headline {
@@ -25,7 +25,7 @@ export interface NotebookRun {
   /** Runs `work`, records its wall time as timings_seconds.<label>, returns its value. */
   time<T>(label: string, work: () => T | Promise<T>): Promise<T>;
   /** Writes report/results/<name>.json; throws if any number is NaN or infinite. */
-  save(): string;
+  save(): void;
 }
 
 export function resultsDir(): string {
@@ -43,16 +43,38 @@ export function nonFinitePaths(value: unknown, at = ''): string[] {
   return entries.flatMap(([key, item]) => nonFinitePaths(item, at ? `${at}.${key}` : key));
 }
 
-/** Reads a dotted path ("a.b-c.d") out of nested objects; undefined when absent. */
+/**
+ * Reads a dotted path ("models.sm-8.loss") out of nested objects; undefined when absent. Keys may hold
+ * dots themselves (the run "whitened-sigma0.1"), so at each level the shortest run of segments that
+ * names a key is taken.
+ */
 export function valueAt(root: unknown, dotted: string): unknown {
-  return dotted.split('.').reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), root);
+  const segments = dotted.split('.');
+  let node = root;
+  for (let i = 0; i < segments.length; ) {
+    if (node === null || typeof node !== 'object') return undefined;
+    let j = i + 1;
+    while (j <= segments.length && !Object.hasOwn(node, segments.slice(i, j).join('.'))) j++;
+    if (j > segments.length) return undefined;
+    node = (node as Record<string, unknown>)[segments.slice(i, j).join('.')];
+    i = j;
+  }
+  return node;
 }
 
-export async function startNotebook(name: string): Promise<NotebookRun> {
+/** Where results went, in words a reader can use: relative to the project, never a machine path. */
+function describeResultsFile(file: string): string {
+  const fromRoot = path.relative(projectRoot(), file);
+  if (fromRoot.startsWith('..') || path.isAbsolute(fromRoot)) return `results/${path.basename(file)} in the report folder (${REPORT_DIR_ENV})`;
+  return process.env[REPORT_DIR_ENV] ? fromRoot : `${fromRoot} (an interactive run; \`npm run report\` writes report/)`;
+}
+
+/** Starts a notebook's run at `size` (its parameters cell's choice; LFR_SIZE by default). */
+export async function startNotebook(name: string, size: RunSize = runSize()): Promise<NotebookRun> {
   if (!/^[0-9]{2}-[a-z0-9-]+$/.test(name)) {
     throw new Error(`startNotebook("${name}"): expected a name like "01-mnist-gaussian" (two digits, dash, lower-case words)`);
   }
-  const size = runSize();
+  if (size !== 'quick' && size !== 'full') throw new Error(`startNotebook("${name}"): size "${size}", expected "quick" or "full"`);
   const backend = await chooseBackend();
   const timings: Record<string, number> = {};
   const headlines: Headline[] = [];
@@ -96,8 +118,8 @@ export async function startNotebook(name: string): Promise<NotebookRun> {
       fs.mkdirSync(resultsDir(), { recursive: true });
       const file = path.join(resultsDir(), `${name}.json`);
       fs.writeFileSync(file, `${JSON.stringify(document, null, 2)}\n`);
-      console.log(`results written to ${path.relative(process.cwd(), file)}`);
-      return file;
+      // Nothing is returned: a notebook cell would display the path as its value.
+      console.log(`results saved: ${describeResultsFile(file)}`);
     },
   };
 }

@@ -21,13 +21,36 @@ export function projectRoot(start: string = process.cwd()): string {
 
 export const REPORT_DIR_ENV = 'LFR_REPORT_DIR';
 
+/** Where `npm run report` writes (git-ignored): executed notebooks, index.html, results/, artifacts/. */
+export function defaultReportDir(): string {
+  return path.join(projectRoot(), 'report');
+}
+
 /**
- * report/ (executed notebooks, index.html, results/, artifacts/) — git-ignored, rebuilt by
- * `npm run report`. LFR_REPORT_DIR moves it (the runner sets it for `--out`; tests use a temp dir).
+ * Where a notebook writes its results and artifacts: LFR_REPORT_DIR when set (the report runner sets
+ * it to its output folder; tests use a scratch folder), else report/interactive/, so that running a
+ * notebook in Jupyter or VS Code never overwrites the last report.
  */
 export function reportDir(): string {
   const override = process.env[REPORT_DIR_ENV];
-  return override ? path.resolve(override) : path.join(projectRoot(), 'report');
+  return override ? path.resolve(override) : path.join(defaultReportDir(), 'interactive');
+}
+
+/**
+ * A path as printed in notebook output: relative to the project when inside it ("data/natural"),
+ * else named through the variable that supplied it ("$MNIST_DIR/t10k-images-idx3-ubyte"), else by
+ * its last component, so that no output shows the machine's folders.
+ */
+export function displayPath(file: string, env?: { name: string; value: string | undefined }): string {
+  const absolute = path.resolve(file);
+  const fromRoot = path.relative(projectRoot(), absolute);
+  if (fromRoot === '') return '.';
+  if (!fromRoot.startsWith('..') && !path.isAbsolute(fromRoot)) return fromRoot;
+  if (env?.value) {
+    const fromEnv = path.relative(path.resolve(env.value), absolute);
+    if (!fromEnv.startsWith('..') && !path.isAbsolute(fromEnv)) return fromEnv ? `$${env.name}/${fromEnv}` : `$${env.name}`;
+  }
+  return `…/${path.basename(absolute)}`;
 }
 
 /** data/ — the embedded data sets and their provenance. */

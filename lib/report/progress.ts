@@ -15,15 +15,25 @@ export interface Progress {
 const NOTEBOOK_INTERVAL_MS = 500;
 const LOG_INTERVAL_MS = 15_000;
 
-function formatSeconds(seconds: number): string {
+/** "8.2s", "42s", "1m05s": whole seconds are rounded before splitting, so 119.6 s is "2m00s", never "1m60s". */
+export function formatSeconds(seconds: number): string {
   if (!Number.isFinite(seconds)) return '?';
-  if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 1 : 0)}s`;
-  return `${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`;
+  if (seconds < 10) return `${seconds.toFixed(1)}s`;
+  const whole = Math.round(seconds);
+  if (whole < 60) return `${whole}s`;
+  return `${Math.floor(whole / 60)}m${String(whole % 60).padStart(2, '0')}s`;
+}
+
+/** Integers (epochs, steps) as integers; other values to four significant digits. */
+export function formatValue(value: number): string {
+  if (Number.isInteger(value) && Math.abs(value) < 1e9) return String(value);
+  if (Math.abs(value) >= 1e4 || (Math.abs(value) < 1e-3 && value !== 0)) return value.toExponential(3);
+  return value.toPrecision(4);
 }
 
 function formatValues(values: ProgressValues): string {
   return Object.entries(values)
-    .map(([key, value]) => `${key} ${Math.abs(value) >= 1e4 || (Math.abs(value) < 1e-3 && value !== 0) ? value.toExponential(3) : value.toFixed(4)}`)
+    .map(([key, value]) => `${key} ${formatValue(value)}`)
     .join('  ');
 }
 

@@ -1,13 +1,14 @@
 // Everything notebook 02 computes from the natural-image patches, in one deterministic function, and
 // how notebook 03 gets the same patches and whitening without recomputing the expensive parts:
 //   const { patches, train, holdout } = await whitenedNaturalPatches({ whitening: 'zca-empirical' });
-// Patches are recomputed (deterministic, ~1 s for 60,000); the whitening matrices come from notebook
-// 02's artifacts (report/artifacts/<size>/02-natural-whitening.*) when they were saved for exactly
-// these patches (checked by a checksum), and are recomputed otherwise.
+// Patches are drawn again with the options notebook 02 saved (deterministic, ~1 s for 60,000); the
+// whitening matrices come from notebook 02's artifacts (report/artifacts/<size>/02-natural-whitening.*)
+// when they were saved for exactly these patches (checked by a checksum: another photo folder gives
+// other patches), and are recomputed otherwise.
 import { gridStructure } from '../gaussian/structure';
 import { eigSymmetric, SymmetricEigen } from '../linalg/eigen-symmetric';
 import { hasArrays, loadArrays, saveArrays } from '../report/artifacts';
-import { bySize, RunSize, runSize } from '../report/size';
+import { RunSize, runSize } from '../report/size';
 import { PatchOptions, PatchSet, preparePatches } from '../data/patches';
 import { covariance } from './covariance';
 import { fitPositiveDefiniteScoreMatching, LearnedGaussian } from './learned';
@@ -18,17 +19,6 @@ export const WHITENING_NAMES = ['zca-empirical', 'zca-empirical-ridge', 'zca-lea
 export type WhiteningName = (typeof WHITENING_NAMES)[number];
 /** ε of the 'zca-empirical' and 'pca' whitenings: exact whitening (λ_min ≈ 4e-4 here, nothing to tame). */
 export const EMPIRICAL_EPSILON = 0;
-const PATCH_SEED = 2;
-
-/** The patches notebooks 02 and 03 share: 50,000 + 10,000 (full) or 5,000 + 1,000 (quick). */
-export function naturalPatchOptions(size: RunSize = runSize()): PatchOptions {
-  return {
-    nTrain: bySize({ quick: 5_000, full: 50_000 }, size),
-    nHoldout: bySize({ quick: 1_000, full: 10_000 }, size),
-    seed: PATCH_SEED,
-  };
-}
-
 /** A float64 position-weighted sum: equal only for identical patch arrays (same order, same values). */
 export function patchChecksum(rows: Float32Array): number {
   let sum = 0;
@@ -99,6 +89,8 @@ export function saveNaturalWhitening(patches: PatchSet, whitening: NaturalWhiten
     mean: { data: patches.mean, shape: [d] },
     epsilon: { data: Float64Array.from(WHITENING_NAMES, (name) => whitening.epsilon[name]), shape: [WHITENING_NAMES.length] },
     checksum: { data: Float64Array.of(patchChecksum(patches.train), patchChecksum(patches.holdout)), shape: [2] },
+    // How notebook 03 draws the same patches again: nTrain, nHoldout, seed, side.
+    patch_options: { data: Float64Array.of(patches.nTrain, patches.nHoldout, patches.seed, patches.side), shape: [4] },
     eigenvalues: { data: whitening.eigen.values, shape: [d] },
     eigenvectors: { data: whitening.eigen.vectors, shape: [d, d] },
   };
@@ -113,11 +105,13 @@ export interface SavedWhitening {
   /** Eigendecomposition of the training covariance, to rebuild ZCA/PCA with another ε. */
   eigen: SymmetricEigen;
   checksum: { train: number; holdout: number };
+  /** The options notebook 02 drew its patches with (its parameters cell). */
+  patchOptions: PatchOptions;
 }
 
 export function loadNaturalWhitening(size: RunSize = runSize()): SavedWhitening {
   const record = loadArrays(WHITENING_ARTIFACT, size);
-  const missing = ['mean', 'epsilon', 'checksum', 'eigenvalues', 'eigenvectors', ...WHITENING_NAMES].filter((key) => !record[key]);
+  const missing = ['mean', 'epsilon', 'checksum', 'patch_options', 'eigenvalues', 'eigenvectors', ...WHITENING_NAMES].filter((key) => !record[key]);
   if (missing.length) throw new Error(`loadNaturalWhitening: artifact ${WHITENING_ARTIFACT} (${size}) lacks ${missing.join(', ')}; rerun notebook 02`);
   const epsilon = {} as Record<WhiteningName, number>;
   const matrices = {} as Record<WhiteningName, Float64Array>;
@@ -131,6 +125,7 @@ export function loadNaturalWhitening(size: RunSize = runSize()): SavedWhitening 
     epsilon,
     eigen: { values: record.eigenvalues.data as Float64Array, vectors: record.eigenvectors.data as Float64Array },
     checksum: { train: record.checksum.data[0], holdout: record.checksum.data[1] },
+    patchOptions: { nTrain: record.patch_options.data[0], nHoldout: record.patch_options.data[1], seed: record.patch_options.data[2], side: record.patch_options.data[3] },
   };
 }
 
@@ -166,10 +161,12 @@ export async function whitenedNaturalPatches(options: WhitenedPatchOptions = {})
   if (options.epsilon !== undefined && name !== 'zca-empirical' && name !== 'pca') {
     throw new Error(`whitenedNaturalPatches: epsilon applies to 'zca-empirical' and 'pca' only, not "${name}" (its ridge is part of the fitted model)`);
   }
-  const patches = await preparePatches(naturalPatchOptions(size));
-  const d = patches.side * patches.side;
   const saved = hasArrays(WHITENING_ARTIFACT, size) ? loadNaturalWhitening(size) : null;
-  const reusable = saved !== null && saved.checksum.train === patchChecksum(patches.train) && saved.checksum.holdout === patchChecksum(patches.holdout);
+  if (!saved) throw new Error(`whitenedNaturalPatches: notebook 02 has saved no whitening for size ${size}; run notebook 02 first`);
+  // The same photographs, counts and seed as notebook 02 give the same patches (checked below).
+  const patches = await preparePatches(saved.patchOptions);
+  const d = patches.side * patches.side;
+  const reusable = saved.checksum.train === patchChecksum(patches.train) && saved.checksum.holdout === patchChecksum(patches.holdout);
   let matrix: Float64Array;
   let epsilon: number;
   if (options.epsilon !== undefined) {

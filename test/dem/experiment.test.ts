@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { chooseBackend } from '../../lib/backend';
 import { createRng } from '../../lib/random';
 import { createDem, paramArrays } from '../../lib/dem/model';
-import { DEM_RUNS, demSettings, lateChangeFraction, pixelScale, preprocess } from '../../lib/dem/experiment';
+import { checkRunSpecs, lateChangeFraction, pixelScale, preprocess, RunSpec } from '../../lib/dem/experiment';
 import { scoreSets } from '../../lib/dem/tables';
 import { logDensityOfRows, gaussianTermOfRows } from '../../lib/dem/evaluate';
 import { checkDerivatives } from '../../lib/dem/check';
@@ -33,14 +33,19 @@ test('lateChangeFraction is 0 for a curve that has flattened and near 1 when the
   assert.equal(pixelScale(Float32Array.of(3, -4, 0, 0)), 2.5);
 });
 
-test('every run has a training budget, the quick size trains less, and an unknown run is refused', () => {
-  for (const spec of DEM_RUNS) {
-    const full = demSettings('full', spec);
-    const quick = demSettings('quick', spec);
-    assert.ok(quick.epochs < full.epochs, `${spec.name}: quick ${quick.epochs} vs full ${full.epochs} epochs`);
-    assert.ok(full.decayFraction > 0 && full.decayFraction <= 1);
-  }
-  assert.throws(() => demSettings('full', { name: 'whitened-sigma2', input: 'whitened', sigma: 2 }), /no budget for run "whitened-sigma2"/);
+test('any run with a name, an input, a positive σ and whole epochs is accepted; anything else is refused up front', () => {
+  const homework: RunSpec[] = [
+    { name: 'whitened-sigma1', input: 'whitened', sigma: 1, epochs: 32 },
+    { name: 'raw-sigma0.1', input: 'raw', sigma: 0.1, epochs: 16 },
+  ];
+  checkRunSpecs(homework);
+  // A σ nobody budgeted for is a run like any other: its epochs come with it.
+  checkRunSpecs([...homework, { name: 'whitened-sigma2', input: 'whitened', sigma: 2, epochs: 3 }]);
+  assert.throws(() => checkRunSpecs([]), /no runs/);
+  assert.throws(
+    () => checkRunSpecs([homework[0], { ...homework[0] }, { name: 'x', input: 'pixels' as 'raw', sigma: -1, epochs: 2.5 }]),
+    /runs\[1\] \("whitened-sigma1"\): the name is used twice; runs\[2\] \("x"\): input must be "whitened" or "raw", got "pixels"; .*sigma must be a positive number, got -1; .*epochs must be a whole number ≥ 1, got 2.5/,
+  );
 });
 
 test('Tables 1–2 split log p into the Gaussian term and the rest, over the first 10 and 100 rows', () => {

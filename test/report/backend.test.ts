@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { chooseBackend } from '../../lib/backend';
+import { chooseBackend, describeLoadFailure } from '../../lib/backend';
 
 const missingNode = () => {
   throw new Error("Cannot find module '@tensorflow/tfjs-node'");
@@ -32,4 +32,12 @@ test('LFR_BACKEND forces a backend', async () => {
 test('LFR_BACKEND naming a backend that cannot load is an error, not a silent fallback', async () => {
   await assert.rejects(chooseBackend({ LFR_BACKEND: 'tensorflow' }, { loadNode: missingNode, loadWasm: realWasm }), /LFR_BACKEND="tensorflow" was requested but does not load: Cannot find module/);
   await assert.rejects(chooseBackend({ LFR_BACKEND: 'gpu' }, { loadNode: missingNode, loadWasm: realWasm }), /LFR_BACKEND="gpu": expected one of tensorflow, wasm, cpu/);
+});
+
+test('a load failure is reported without the folders of the machine', () => {
+  assert.equal(
+    describeLoadFailure('The Node.js native addon module (tfjs_binding.node) can not be found at path: /work/x/node_modules/@tensorflow/tfjs-node/lib/napi-v8/tfjs_binding.node. \nPlease run command'),
+    'The Node.js native addon module (tfjs_binding.node) can not be found at path: node_modules/@tensorflow/tfjs-node/lib/napi-v8/tfjs_binding.node.',
+  );
+  assert.equal(describeLoadFailure("Cannot find module '@tensorflow/tfjs-node'"), "Cannot find module '@tensorflow/tfjs-node'");
 });

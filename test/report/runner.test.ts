@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import { projectRoot } from '../../lib/report/paths';
 import { scratchDir, writeNotebook } from '../helpers/scratch';
 
@@ -39,7 +39,6 @@ test('a notebook that runs writes its outputs, displays and math into the report
   const html = fs.readFileSync(path.join(out, 'index.html'), 'utf8');
   assert.match(html, /class="katex"/);
   assert.match(html, /A working notebook/);
-  assert.ok(fs.existsSync(path.join(out, 'katex', 'katex.min.css')));
   const summary = JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8'));
   assert.equal(summary.ok, true);
   assert.equal(summary.notebooks[0].cells_run, 2);
@@ -78,7 +77,7 @@ test('an unhandled promise rejection fails the notebook', () => {
   ]);
   const { status, stderr } = runReport(dir);
   assert.equal(status, 1);
-  assert.match(stderr, /unhandled promise rejection: Error: lost rejection/);
+  assert.match(stderr, /UnhandledPromiseRejection: Error: lost rejection/);
 });
 
 test('an error thrown from a timer after the last cell fails the notebook', () => {
@@ -96,4 +95,82 @@ test('a notebook that runs past its time limit is stopped and reported', () => {
   const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'report.ts'), '--notebooks', dir, '--out', out, '--time-limit', '5'], { encoding: 'utf8' });
   assert.equal(result.status, 1);
   assert.match(result.stderr, /exceeded the time limit of 5 s/);
+});
+
+/** Processes whose working directory is `dir` (Linux /proc): a kernel left behind would be one. */
+function processesIn(dir: string): number[] {
+  if (!fs.existsSync('/proc/self/cwd')) return [];
+  return fs.readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).flatMap((pid) => {
+    try {
+      return fs.readlinkSync(`/proc/${pid}/cwd`) === dir ? [Number(pid)] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  test(`${signal} stops the running kernel at once, leaves no process behind and marks the report incomplete`, async () => {
+    const dir = fs.realpathSync(scratchDir(`runner-${signal.toLowerCase()}`));
+    writeNotebook(path.join(dir, '01-quick.ipynb'), [{ code: "console.log('first notebook');" }]);
+    writeNotebook(path.join(dir, '02-slow.ipynb'), [{ code: "console.log('started');" }, { code: 'await new Promise((r) => setTimeout(r, 120_000));' }]);
+    writeNotebook(path.join(dir, '03-never.ipynb'), [{ code: "console.log('never');" }]);
+    const out = path.join(dir, 'out');
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'report.ts'), '--notebooks', dir, '--out', out, '--size', 'quick'], {
+      env: { ...process.env, LFR_PROGRESS: 'off' },
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const deadline = Date.now() + 90_000;
+    while (!/02-slow: code cell 1\/2 ok/.test(stderr)) {
+      assert.ok(Date.now() < deadline, `the slow cell never started:\n${stderr}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const sent = Date.now();
+    child.kill(signal);
+    const code = await exited;
+    assert.ok(Date.now() - sent < 5_000, `took ${Date.now() - sent} ms to stop`);
+    assert.equal(code, signal === 'SIGINT' ? 130 : 143);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(processesIn(dir), [], 'a process still runs in the notebooks folder');
+    const summary = JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8'));
+    assert.equal(summary.complete, false);
+    assert.equal(summary.ok, false);
+    assert.deepEqual(summary.notebooks.map((s: { notebook: string }) => s.notebook), ['01-quick']);
+    assert.match(fs.readFileSync(path.join(out, 'index.html'), 'utf8'), /This report is incomplete: interrupted by SIG[A-Z]+ while running 02-slow; not run: 02-slow, 03-never/);
+    assert.ok(!fs.existsSync(path.join(out, '02-slow.ipynb')));
+  });
+}
+
+test('a notebook that fails keeps none of an earlier run\'s numbers, and --only keeps the other notebooks on the page', () => {
+  const dir = scratchDir('runner-stale');
+  const saving = "const fs = require('fs');\nfs.mkdirSync(process.env.LFR_REPORT_DIR + '/results', { recursive: true });\nfs.writeFileSync(process.env.LFR_REPORT_DIR + '/results/02-numbers.json', JSON.stringify({ headlines: [], value: 1 }));";
+  writeNotebook(path.join(dir, '01-other.ipynb'), [{ markdown: '# The other notebook' }, { code: "console.log('other');" }]);
+  writeNotebook(path.join(dir, '02-numbers.ipynb'), [{ code: saving }]);
+  const first = runReport(dir);
+  assert.equal(first.status, 0, first.stderr);
+  assert.ok(fs.existsSync(path.join(first.out, 'results', '02-numbers.json')));
+  writeNotebook(path.join(dir, '02-numbers.ipynb'), [{ code: `${saving}\nthrow new Error('broken after saving');` }]);
+  const out = first.out;
+  const second = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'report.ts'), '--notebooks', dir, '--out', out, '--size', 'quick', '--only', '02'], {
+    encoding: 'utf8',
+    env: { ...process.env, LFR_PROGRESS: 'off' },
+  });
+  assert.equal(second.status, 1);
+  assert.ok(!fs.existsSync(path.join(out, 'results', '02-numbers.json')), 'the failed notebook\'s numbers remain');
+  const html = fs.readFileSync(path.join(out, 'index.html'), 'utf8');
+  assert.match(html, /The other notebook/);
+  assert.match(html, /FAILED at cell 0/);
+  const summary = JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8'));
+  assert.deepEqual(summary.notebooks.map((s: { notebook: string; ok: boolean }) => [s.notebook, s.ok]), [['01-other', true], ['02-numbers', false]]);
+});
+
+test('flags are checked before anything runs, with one clear message', () => {
+  const dir = scratchDir('runner-flags');
+  const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'report.ts'), '--notebooks', dir, ...args], { encoding: 'utf8' });
+  assert.match(run('--only').stderr, /--only needs a value/);
+  assert.match(run('--size', 'bogus').stderr, /--size "bogus": expected quick or full/);
+  assert.match(run('--time-limit', '-3').stderr, /--time-limit "-3": expected a positive number of seconds/);
+  assert.match(run('--colour').stderr, /unknown argument "--colour"/);
 });

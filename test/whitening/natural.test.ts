@@ -9,7 +9,7 @@ import { eigSymmetric } from '../../lib/linalg/eigen-symmetric';
 import { covariance } from '../../lib/whitening/covariance';
 import { fitPositiveDefiniteScoreMatching } from '../../lib/whitening/learned';
 import { covarianceByDistance, nonPositiveModes, surroundScaledFilter, whiteNoiseDeviation, whitenedDeviation, zcaDeviationForEpsilon } from '../../lib/whitening/diagnostics';
-import { computeNaturalWhitening, loadNaturalWhitening, naturalPatchOptions, patchChecksum, saveNaturalWhitening, whitenedNaturalPatches, WHITENING_NAMES } from '../../lib/whitening/natural';
+import { computeNaturalWhitening, loadNaturalWhitening, patchChecksum, saveNaturalWhitening, whitenedNaturalPatches, WHITENING_NAMES } from '../../lib/whitening/natural';
 import { covarianceEigenFromPrecision, spectralFunction, whiten, zcaMatrix } from '../../lib/whitening/whitening';
 import { hasArrays } from '../../lib/report/artifacts';
 
@@ -128,6 +128,8 @@ test('notebook 02 artifacts round-trip, and notebook 03 reuses them only for the
     assert.deepEqual(saved.eigen.values, white.eigen.values);
     assert.equal(saved.checksum.train, patchChecksum(patches.train));
     assert.notEqual(patchChecksum((await smallPatches(8)).train), saved.checksum.train);
+    assert.deepEqual(saved.patchOptions, { nTrain: patches.nTrain, nHoldout: patches.nHoldout, seed: patches.seed, side: patches.side });
+    await assert.rejects(whitenedNaturalPatches({ size: 'full' }), /notebook 02 has saved no whitening for size full; run notebook 02 first/);
     await assert.rejects(whitenedNaturalPatches({ whitening: 'zca-learned', epsilon: 1e-4 }), /epsilon applies to 'zca-empirical' and 'pca' only/);
   } finally {
     if (previous === undefined) delete process.env.LFR_REPORT_DIR;
@@ -139,7 +141,7 @@ test('notebook 03 gets notebook 02\'s patches whitened from the saved artifacts,
   const previous = process.env.LFR_REPORT_DIR;
   process.env.LFR_REPORT_DIR = scratchDir('whitened-patches');
   try {
-    const patches = await preparePatches(naturalPatchOptions('quick'));
+    const patches = await preparePatches({ nTrain: 5_000, nHoldout: 1_000, seed: 2 });
     const white = await computeNaturalWhitening(patches);
     saveNaturalWhitening(patches, white, 'quick');
     const reused = await whitenedNaturalPatches({ size: 'quick' });

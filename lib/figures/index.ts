@@ -8,5 +8,4 @@ export type { HeatmapOptions, HeatmapLayout, MatrixValues } from './heatmap';
 export { linePlot, linePlotSvg, PALETTE } from './line-plot';
 export type { Trace, TraceMode, Axis, PlotLayout } from './line-plot';
 export { htmlTable, formatNumber } from './table';
-export { openInteractivePlot } from './interactive';
 export type { TableRow, TableOptions } from './table';

@@ -69,12 +69,11 @@ function toUnitFloat(bytes: Uint8Array): Float32Array {
 }
 
 /** Reads the idx pair of one split from `dir`; every problem names the file and what was expected. */
-/** How a data file is named in notebook output (no machine path). */
-function shown(file: string): string {
-  return displayPath(file, { name: MNIST_DIR_ENV, value: process.env[MNIST_DIR_ENV] });
-}
-
-export function loadMnistIdx(dir: string, split: MnistSplit, limit?: number): MnistData {
+/**
+ * Reads one split from a folder of idx files. `shownAs` names the folder in `source`, which notebooks
+ * print: "$MNIST_DIR" or "data/mnist" rather than a machine path.
+ */
+export function loadMnistIdx(dir: string, split: MnistSplit, limit?: number, shownAs: string = displayPath(dir)): MnistData {
   checkLimit(limit);
   const names = MNIST_FILES[split];
   const imageFile = findIdx(dir, names.images);
@@ -100,7 +99,7 @@ export function loadMnistIdx(dir: string, split: MnistSplit, limit?: number): Mn
     images: toUnitFloat(images.data.subarray(0, n * MNIST_PIXELS)),
     labels: labelBytes.slice(),
     n,
-    source: `idx files ${shown(imageFile)} and ${path.basename(labelFile)} (${n} of ${count} ${split} digits)`,
+    source: `idx files ${path.basename(imageFile)} and ${path.basename(labelFile)} in ${shownAs} (${n} of ${count} ${split} digits)`,
   };
 }
 
@@ -159,9 +158,9 @@ export function loadMnist(options: MnistOptions, env: NodeJS.ProcessEnv = proces
     if (!fs.existsSync(explicit) || !fs.statSync(explicit).isDirectory()) {
       throw new Error(`loadMnist: ${options.dir ? 'dir' : MNIST_DIR_ENV} = ${explicit} is not a folder; expected a folder of MNIST idx files`);
     }
-    return loadMnistIdx(explicit, split, limit);
+    return loadMnistIdx(explicit, split, limit, options.dir ? displayPath(options.dir) : `$${MNIST_DIR_ENV}`);
   }
   const local = path.join(dataDir(), 'mnist');
-  if (findIdx(local, MNIST_FILES[split].images)) return loadMnistIdx(local, split, limit);
+  if (findIdx(local, MNIST_FILES[split].images)) return loadMnistIdx(local, split, limit, 'data/mnist');
   return loadMnistPackage(split, limit);
 }

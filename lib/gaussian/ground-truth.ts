@@ -1,12 +1,12 @@
 // Ground truth: data drawn from a known sparse precision Λ*, so every estimator's error can be
 // measured — relative Frobenius error ‖Λ̂ − Λ*‖_F / ‖Λ*‖_F — as the sample size grows.
 import { createRng } from '../random';
-import { bySize, RunSize } from '../report/size';
 import { createPrecision, diagonalPrecision, relativeFrobeniusError, SparsePrecision, toDense } from './precision';
 import { GridStructure } from './structure';
 import { sampleByCholesky } from './sampling';
-import { fitScoreMatchingExactFromData } from './score-matching';
-import { secondMomentDense } from './moments';
+import { fitScoreMatchingLocal } from './score-matching';
+import { fitMaxLikelihood } from './max-likelihood';
+import { localFromData, secondMomentDense } from './moments';
 import { exactLogNormaliser, fitNceFullBatch, NceProblem, prepareNce } from './nce';
 import { patternQuadratic } from './pattern-features';
 import { expectedFitExcess } from './wishart';
@@ -50,8 +50,10 @@ export interface GroundTruthSettings {
    * distribution ("nce-nu1-other-rows"): a noise that is not fitted to the rows it is contrasted with.
    */
   otherRowsNoise?: boolean;
-  /** Which estimators to run (default all three). */
-  estimators?: ('sm' | 'nce' | 'cnce')[];
+  /** Which estimators to run (default all four). */
+  estimators?: GroundTruthEstimator[];
+  /** Called after each fit with the fits done and the fits planned (a notebook shows it as progress). */
+  onFit?: (done: number, total: number) => void;
 }
 
 /** One estimator's results, one entry per sample size. */
@@ -59,7 +61,7 @@ export interface GroundTruthSeries {
   n: number[];
   rel_frobenius_error: number[];
   seconds: number[];
-  /** CG iterations for SM, L-BFGS iterations for NCE and cNCE. */
+  /** CG iterations for SM, Newton steps for ML, L-BFGS iterations for NCE and cNCE. */
   iterations: number[];
   /** Whether the fit reached its tolerance. */
   converged: boolean[];
@@ -72,7 +74,7 @@ export interface GroundTruthSeries {
 }
 
 export interface GroundTruthResults {
-  /** Per method ("sm", "nce-nu1", …, "cnce"). */
+  /** Per method ("sm", "ml", "nce-nu1", …, "cnce"). */
   methods: Record<string, GroundTruthSeries>;
   /**
    * How much the NCE noise N(0, S + δI), fitted to the same N rows, overrates them: the mean over
@@ -81,6 +83,9 @@ export interface GroundTruthResults {
    */
   noiseExcess: { n: number[]; measured_nats: number[]; expected_nats: number[] };
 }
+
+/** sm: score matching; ml: the family's maximum-likelihood fit (the reference); nce, cnce. */
+export type GroundTruthEstimator = 'sm' | 'ml' | 'nce' | 'cnce';
 
 export type FitStatus = 'converged' | 'cone edge' | 'separable' | 'not converged';
 /** NCE and cNCE stop when λ_min falls below this: Λ* has λ_min ≥ 0.5, the SM starts about 0.66. */
@@ -108,8 +113,12 @@ export function groundTruthStudy(truth: SparsePrecision, settings: GroundTruthSe
     entry.converged.push(fit.converged);
     entry.status.push(fit.converged ? 'converged' : fit.stop === 'cone edge' ? 'cone edge' : (fit.loss ?? 1) < SEPARABLE_LOSS ? 'separable' : 'not converged');
     entry.min_eigenvalue.push(minEigenvalue);
+    settings.onFit?.(++fitsDone, fitsPerSize * settings.sizes.length);
   };
-  const estimators = settings.estimators ?? ['sm', 'nce', 'cnce'];
+  const estimators = settings.estimators ?? ['sm', 'ml', 'nce', 'cnce'];
+  const fitsPerSize = (estimators.includes('sm') ? 1 : 0) + (estimators.includes('ml') ? 1 : 0) + (estimators.includes('cnce') ? 1 : 0)
+    + (estimators.includes('nce') ? settings.nus.length + (settings.otherRowsNoise ? 1 : 0) : 0);
+  let fitsDone = 0;
   const options = { maxIterations: settings.maxIterations, edgeEigenvalue: EDGE_EIGENVALUE };
   const largest = Math.max(...settings.sizes);
   // Rows [largest, largest + N) serve the other-rows noise; the first rows are the same either way.
@@ -117,8 +126,17 @@ export function groundTruthStudy(truth: SparsePrecision, settings: GroundTruthSe
   for (const n of settings.sizes) {
     const X = all.subarray(0, n * D);
     const start = performance.now();
-    const sm = fitScoreMatchingExactFromData(X, n, structure);
+    // SM and ML read the same local second moments; each one's time includes forming them.
+    const local = localFromData(X, n, structure);
+    const momentSeconds = (performance.now() - start) / 1000;
+    const sm = fitScoreMatchingLocal(local, {});
     if (estimators.includes('sm')) record('sm', n, { precision: sm.precision, iterations: sm.iterations, converged: true, seconds: (performance.now() - start) / 1000 });
+    if (estimators.includes('ml')) {
+      const mlStart = performance.now();
+      const ml = fitMaxLikelihood(local);
+      const seconds = momentSeconds + (performance.now() - mlStart) / 1000;
+      record('ml', n, { precision: ml.precision, iterations: ml.iterations, converged: ml.converged, seconds });
+    }
     if (!estimators.includes('nce') && !estimators.includes('cnce')) continue;
     const S = secondMomentDense(X, n, D);
     const init = choleskyOfPrecision(sm.precision).ok ? sm.precision : diagonalPrecision(structure, Array.from({ length: D }, (_, i) => 1 / S[i * D + i]));
@@ -147,25 +165,4 @@ function recordNoiseExcess(results: GroundTruthResults, truth: SparsePrecision, 
   results.noiseExcess.n.push(n);
   results.noiseExcess.measured_nats.push(excess / n);
   results.noiseExcess.expected_nats.push(expectedFitExcess(D, n));
-}
-
-export interface GroundTruthPlan {
-  /** "8x8" or "28x28": the key of the study in the results. */
-  grid: string;
-  side: number;
-  settings: GroundTruthSettings;
-}
-
-/**
- * Notebook 01's two studies: every estimator on an 8×8 grid (176 values), and on the full 28×28 grid
- * (2,296 values). On 28×28, NCE and cNCE cost minutes (≈ 10⁷ row evaluations of 12 µs each), so the
- * quick size fits SM there only. The cap of 150 L-BFGS iterations is 1.4× what the converging
- * 28×28 fits need (measured: ≤ 106); it ends fits whose classes separate (their loss is flat).
- */
-export function groundTruthPlans(size: RunSize): GroundTruthPlan[] {
-  const common = { nus: [1, 10], noiseRidge: 1e-3, kappa: 10, seed: 41, otherRowsNoise: true };
-  return [
-    { grid: '8x8', side: 8, settings: { ...common, sizes: bySize({ quick: [500, 2000], full: [500, 2000, 8000] }, size) } },
-    { grid: '28x28', side: 28, settings: { ...common, sizes: [2000, 8000], maxIterations: 150, estimators: bySize<GroundTruthSettings['estimators']>({ quick: ['sm'], full: ['sm', 'nce', 'cnce'] }, size) } },
-  ];
 }

@@ -11,11 +11,18 @@ const LOG_2PI = Math.log(2 * Math.PI);
 
 /** Mean log-density (nats per image) of the n rows of X (already centred by μ) under N(0, Λ⁻¹). */
 export function gaussianLogLikelihood(precision: SparsePrecision, centred: ArrayLike<number>, n: number): number {
+  const perRow = gaussianLogLikelihoods(precision, centred, n);
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += perRow[i] / n;
+  return mean;
+}
+
+/** The log-density (nats) of each of the n rows of X (already centred by μ) under N(0, Λ⁻¹). */
+export function gaussianLogLikelihoods(precision: SparsePrecision, centred: ArrayLike<number>, n: number): Float64Array {
   const D = precision.structure.size;
   const q = quadraticForms(precision, centred, n);
-  let mean = 0;
-  for (let i = 0; i < n; i++) mean += q[i] / n;
-  return 0.5 * logDetPrecision(precision, 'precision for the log-likelihood') - 0.5 * D * LOG_2PI - 0.5 * mean;
+  const constant = 0.5 * logDetPrecision(precision, 'precision for the log-likelihood') - 0.5 * D * LOG_2PI;
+  return q.map((v) => constant - 0.5 * v);
 }
 
 /** The same under N(0, C) with a dense covariance C (D×D), via its Cholesky factor. */

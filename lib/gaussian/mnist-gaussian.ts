@@ -7,6 +7,7 @@
 import { loadMnist } from '../data/mnist';
 import { alwaysZeroPixels, dequantise } from './dequantise';
 import { centre, meanImage, secondMomentDense } from './moments';
+import { imagesLightingUnseenPixels, UnseenPixels } from './heldout';
 
 export const DEQUANTISE_SEED = { train: 101, test: 102 };
 
@@ -32,6 +33,8 @@ export interface MnistGaussianData {
   /** S (covariance of the dequantised training pixels) and R = diag(a) S diag(a), D×D. */
   covariance: Float64Array;
   correlation: Float64Array;
+  /** Pixels never lit in training, and the test images that light one (see ./heldout). */
+  unseen: UnseenPixels;
 }
 
 export function prepareMnistGaussian(options: MnistDataOptions = {}): MnistGaussianData {
@@ -59,5 +62,6 @@ export function prepareMnistGaussian(options: MnistDataOptions = {}): MnistGauss
     standardisedTrain,
     covariance,
     correlation,
+    unseen: imagesLightingUnseenPixels(train.images, train.n, test.images, test.n, D),
   };
 }

@@ -5,6 +5,7 @@ import * as path from 'path';
 import { nonFinitePaths, resultsDir, startNotebook } from '../../lib/report/notebook';
 import { hasArrays, loadArrays, saveArrays, artifactPath } from '../../lib/report/artifacts';
 import { runSize } from '../../lib/report/size';
+import { reportDir } from '../../lib/report/paths';
 import { scratchDir } from '../helpers/scratch';
 
 function withReportDir<T>(work: () => Promise<T>): Promise<T> {
@@ -74,4 +75,32 @@ test('saved arrays load back bit for bit, and a truncated file is named in the e
 test('an unknown run size is an error', () => {
   assert.throws(() => runSize({ LFR_SIZE: 'medium' }), /LFR_SIZE="medium": expected "quick" or "full"/);
   assert.equal(runSize({}), 'full');
+});
+
+test('an interactive run writes to report/interactive and reuses what the last report saved', (t) => {
+  // A project of its own (a package.json named like ours), so the real report/ is never touched.
+  const project = scratchDir('interactive-project');
+  fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'lfr-notebooks' }));
+  const cwd = process.cwd();
+  const previous = process.env.LFR_REPORT_DIR;
+  const log = t.mock.method(console, 'log', () => {});
+  process.chdir(project);
+  try {
+    delete process.env.LFR_REPORT_DIR;
+    assert.equal(reportDir(), path.join(project, 'report', 'interactive'));
+    assert.equal(hasArrays('from-report', 'quick'), false);
+    process.env.LFR_REPORT_DIR = path.join(project, 'report'); // as `npm run report` sets it
+    saveArrays('from-report', { values: { data: Float64Array.of(1, 2, 3), shape: [3] } }, 'quick');
+    delete process.env.LFR_REPORT_DIR;
+    assert.ok(hasArrays('from-report', 'quick'));
+    assert.deepEqual(Array.from(loadArrays('from-report', 'quick').values.data), [1, 2, 3]);
+    assert.match(String(log.mock.calls.at(-1)?.arguments[0]), /using "from-report" from the last `npm run report`/);
+    // A run with its own report folder does not reach into another.
+    process.env.LFR_REPORT_DIR = path.join(project, 'elsewhere');
+    assert.equal(hasArrays('from-report', 'quick'), false);
+  } finally {
+    process.chdir(cwd);
+    if (previous === undefined) delete process.env.LFR_REPORT_DIR;
+    else process.env.LFR_REPORT_DIR = previous;
+  }
 });

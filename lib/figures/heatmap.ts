@@ -16,6 +16,19 @@ export interface HeatmapOptions {
    * of the range, so give a symmetric range to keep white at 0.
    */
   range?: [number, number];
+  /**
+   * Clip the colour scale at this percentile (0 < p ≤ 100) of the entries instead of at the extremes,
+   * so that a few outliers do not leave everything else white. Diverging: ±(p-th percentile of |v|);
+   * sequential: [(100 − p)-th, p-th percentile of v]. Ignored when `range` is given.
+   */
+  clipPercentile?: number;
+  /**
+   * Entries the percentile is taken over (default 'off-diagonal' for square matrices): nonzero finite
+   * entries only, because a sparse precision is mostly structural zeros (the 99th percentile of every
+   * entry of a 4-connected 784×784 Λ is 0), and off the diagonal, because the diagonal (conditional
+   * precisions) is on its own, larger scale and would set the range again; it is then shown saturated.
+   */
+  clipOver?: 'off-diagonal' | 'all';
   /** Blue–white–red around 0 (default), or viridis for values with no natural centre. */
   diverging?: boolean;
   xlabel?: string;
@@ -53,6 +66,8 @@ export interface HeatmapLayout {
   barY: number;
   barHeight: number;
   range: [number, number];
+  /** Finite entries outside the range (shown in the end colours), counted for the note under the figure. */
+  clipped: number;
 }
 
 function checkShape(values: MatrixValues, rows: number, cols: number): void {
@@ -65,13 +80,16 @@ function checkShape(values: MatrixValues, rows: number, cols: number): void {
 }
 
 /** The colour range the heatmap uses for these values and options. */
-export function heatmapRange(values: MatrixValues, opts: HeatmapOptions = {}): [number, number] {
+export function heatmapRange(values: MatrixValues, opts: HeatmapOptions = {}, rows = 0, cols = 0): [number, number] {
   if (opts.range) {
     const [lo, hi] = opts.range;
     if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo < hi)) {
       throw new Error(`heatmap: range must be finite [lo, hi] with lo < hi, got [${lo}, ${hi}]`);
     }
     return [lo, hi];
+  }
+  if (opts.clipPercentile !== undefined) {
+    return percentileRange(values, opts.clipPercentile, opts.diverging ?? true, rows, cols, opts.clipOver ?? 'off-diagonal');
   }
   let min = Infinity;
   let max = -Infinity;
@@ -87,6 +105,56 @@ export function heatmapRange(values: MatrixValues, opts: HeatmapOptions = {}): [
     return extent > 0 ? [-extent, extent] : [-1, 1];
   }
   return min < max ? [min, max] : [min - 1, max + 1];
+}
+
+/** The p-th percentile (linear interpolation between order statistics) of sorted values. */
+function percentileOfSorted(sorted: Float64Array, p: number): number {
+  const position = (p / 100) * (sorted.length - 1);
+  const below = Math.floor(position);
+  const above = Math.min(sorted.length - 1, below + 1);
+  return sorted[below] + (position - below) * (sorted[above] - sorted[below]);
+}
+
+/**
+ * Colour range clipped at the p-th percentile (see HeatmapOptions.clipPercentile and clipOver):
+ * symmetric ±percentile of |v| for a diverging map, [100 − p, p] percentiles for a sequential one.
+ * `rows`/`cols` (0 when unknown) identify the diagonal of a square matrix.
+ */
+export function percentileRange(
+  values: MatrixValues,
+  p: number,
+  diverging: boolean,
+  rows = 0,
+  cols = 0,
+  over: 'off-diagonal' | 'all' = 'off-diagonal',
+): [number, number] {
+  if (!(Number.isFinite(p) && p > 0 && p <= 100)) throw new Error(`heatmap: clipPercentile must be in (0, 100], got ${p}`);
+  if (over !== 'off-diagonal' && over !== 'all') {
+    throw new Error(`heatmap: clipOver must be 'off-diagonal' or 'all', got ${JSON.stringify(over)}`);
+  }
+  const skipDiagonal = over === 'off-diagonal' && rows === cols && rows > 1;
+  const kept: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!Number.isFinite(v) || v === 0) continue;
+    if (skipDiagonal && Math.floor(i / cols) === i % cols) continue;
+    kept.push(diverging ? Math.abs(v) : v);
+  }
+  if (kept.length === 0) return diverging ? [-1, 1] : [-1, 1]; // nothing to scale by: all white/zero
+  const sorted = Float64Array.from(kept).sort();
+  if (diverging) {
+    const extent = percentileOfSorted(sorted, p);
+    return extent > 0 ? [-extent, extent] : [-1, 1];
+  }
+  const lo = percentileOfSorted(sorted, 100 - p);
+  const hi = percentileOfSorted(sorted, p);
+  return lo < hi ? [lo, hi] : [lo - 1, hi + 1];
+}
+
+function countOutside(values: MatrixValues, [lo, hi]: [number, number]): number {
+  let count = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] < lo || values[i] > hi) count++;
+  return count;
 }
 
 interface AxisTick {
@@ -110,7 +178,9 @@ export function heatmapLayout(values: MatrixValues, rows: number, cols: number, 
   checkShape(values, rows, cols);
   const scale = opts.scale ?? Math.max(1, Math.floor(TARGET_SIDE / Math.max(rows, cols)));
   if (!Number.isInteger(scale) || scale < 1) throw new Error(`heatmap: scale must be a positive integer, got ${scale}`);
-  const range = heatmapRange(values, opts);
+  const range = heatmapRange(values, opts, rows, cols);
+  const clipped = countOutside(values, range);
+  const notes = (countNonFinite(values) > 0 ? 1 : 0) + (clipped > 0 ? 1 : 0);
   const rowTicks = indexTicks(rows, opts.firstRow ?? 0, scale);
   const barTicks = linearTicks(range[0], range[1], 6);
   const rowLabelWidth = Math.max(...rowTicks.map((t) => textWidth(t.label, TICK_FONT)));
@@ -128,7 +198,7 @@ export function heatmapLayout(values: MatrixValues, rows: number, cols: number, 
   const titleWidth = opts.title ? textWidth(opts.title, TITLE_FONT, 'bold') + 2 * PAD : 0;
   return {
     width: Math.ceil(Math.max(right, titleWidth)),
-    height: bottom + (countNonFinite(values) > 0 ? TICK_FONT + 6 : 0),
+    height: bottom + notes * (TICK_FONT + 6),
     scale,
     matrixX,
     matrixY,
@@ -136,10 +206,19 @@ export function heatmapLayout(values: MatrixValues, rows: number, cols: number, 
     barY: matrixY,
     barHeight,
     range,
+    clipped,
   };
 }
 
-function matrixRaster(values: MatrixValues, rows: number, cols: number, scale: number, range: [number, number], map: Colormap): Uint8Array {
+/** RGBA pixels of the matrix, `scale` px per entry, coloured by `map` over `range`. */
+export function matrixRaster(
+  values: MatrixValues,
+  rows: number,
+  cols: number,
+  scale: number,
+  range: [number, number],
+  map: Colormap,
+): Uint8Array {
   const width = cols * scale;
   const rgba = new Uint8Array(4 * width * rows * scale);
   const [lo, hi] = range;
@@ -157,12 +236,12 @@ function matrixRaster(values: MatrixValues, rows: number, cols: number, scale: n
   return rgba;
 }
 
-function colourBarRaster(height: number, range: [number, number], map: Colormap): Uint8Array {
-  const rgba = new Uint8Array(4 * BAR_WIDTH * height);
+export function colourBarRaster(height: number, range: [number, number], map: Colormap, barWidth = BAR_WIDTH): Uint8Array {
+  const rgba = new Uint8Array(4 * barWidth * height);
   const [lo, hi] = range;
   for (let y = 0; y < height; y++) {
     const value = hi - ((y + 0.5) / height) * (hi - lo);
-    for (let x = 0; x < BAR_WIDTH; x++) writeColour(rgba, 4 * (y * BAR_WIDTH + x), value, lo, hi, map);
+    for (let x = 0; x < barWidth; x++) writeColour(rgba, 4 * (y * barWidth + x), value, lo, hi, map);
   }
   return rgba;
 }
@@ -220,9 +299,20 @@ export async function heatmap(values: MatrixValues, rows: number, cols: number, 
     svg.push(svgText(opts.colorbarLabel, layout.width - PAD - 3, barY + barHeight / 2, { size: LABEL_FONT, anchor: 'middle', rotate: -90 }));
   }
   const nonFinite = countNonFinite(values);
+  let noteY = layout.height - PAD;
   if (nonFinite > 0) {
     const note = `${nonFinite} non-finite ${nonFinite === 1 ? 'entry' : 'entries'} (NaN/Inf) shown grey`;
-    svg.push(svgText(note, PAD, layout.height - PAD, { size: TICK_FONT, fill: '#b00' }));
+    svg.push(svgText(note, PAD, noteY, { size: TICK_FONT, fill: '#b00' }));
+    noteY -= TICK_FONT + 6;
+  }
+  if (layout.clipped > 0) {
+    const square = rows === cols && rows > 1 && (opts.clipOver ?? 'off-diagonal') === 'off-diagonal';
+    const bar = (opts.diverging ?? true) ? '|' : '';
+    const over = `${bar}${square ? 'off-diagonal ' : ''}nonzero entries${bar}`;
+    const basis = opts.range ? 'the given range' : `the ${opts.clipPercentile}th percentile of ${over}`;
+    const entries = `${layout.clipped} ${layout.clipped === 1 ? 'entry' : 'entries'}`;
+    const note = `colour scale clipped at ${basis}: ${entries} beyond it in the end colours`;
+    svg.push(svgText(note, PAD, noteY, { size: TICK_FONT, fill: '#444' }));
   }
 
   const layers: RasterLayer[] = [

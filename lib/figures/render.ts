@@ -24,7 +24,7 @@ export function svgText(
   text: string,
   x: number,
   y: number,
-  opts: { size?: number; anchor?: 'start' | 'middle' | 'end'; bold?: boolean; fill?: string; rotate?: number } = {},
+  opts: { size?: number; anchor?: 'start' | 'middle' | 'end'; bold?: boolean; fill?: string; rotate?: number; halo?: boolean } = {},
 ): string {
   const attrs = [
     `x="${round2(x)}"`,
@@ -34,6 +34,8 @@ export function svgText(
     `fill="${opts.fill ?? '#222'}"`,
   ];
   if (opts.bold) attrs.push('font-weight="bold"');
+  // A white outline under the glyphs keeps a label readable where it crosses grid lines or curves.
+  if (opts.halo) attrs.push('stroke="#ffffff" stroke-width="3" stroke-linejoin="round" paint-order="stroke"');
   if (opts.rotate) attrs.push(`transform="rotate(${opts.rotate} ${round2(x)} ${round2(y)})"`);
   return `<text ${attrs.join(' ')}>${escapeXml(text)}</text>`;
 }

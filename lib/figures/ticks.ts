@@ -84,44 +84,100 @@ export function powerOfTenLabel(exponent: number): string {
   return '10' + Array.from(String(exponent), (c) => SUPERSCRIPT[c]).join('');
 }
 
-const MAX_LABELLED_DECADES = 8;
+/**
+ * Mantissas labelled within each decade, sparsest first. Log axes over few decades need more than
+ * the decades themselves (500, 1000, 2000 alone do not let a reader place 800), so the densest set
+ * whose labels still fit is used.
+ */
+const LOG_LEVELS = [[1], [1, 2, 5], [1, 2, 3, 5], [1, 2, 3, 4, 5, 6, 8], [1, 2, 3, 4, 5, 6, 7, 8, 9]];
 const MAX_DECADES_WITH_MINOR = 6;
 
-/** Ticks for a log axis showing data values in [lo, hi] (0 < lo < hi). */
-export function logTicks(lo: number, hi: number): LogTicks {
-  const firstDecade = Math.ceil(Math.log10(lo) - 1e-9);
-  const lastDecade = Math.floor(Math.log10(hi) + 1e-9);
-  const decades = lastDecade - firstDecade + 1;
-  if (decades >= 2) {
-    const stride = Math.ceil(decades / MAX_LABELLED_DECADES);
-    const exponents: number[] = [];
-    for (let k = firstDecade; k <= lastDecade; k++) if ((k - firstDecade) % stride === 0) exponents.push(k);
-    const plain = exponents.every((k) => k >= -2 && k <= 3);
-    const major = exponents.map((k) => ({
-      value: 10 ** k,
-      label: plain ? formatPlain(10 ** k) : powerOfTenLabel(k),
-    }));
-    const minor: number[] = [];
-    if (decades <= MAX_DECADES_WITH_MINOR) {
-      for (let k = firstDecade - 1; k <= lastDecade; k++) {
-        for (let m = 2; m <= 9; m++) {
-          const v = m * 10 ** k;
-          if (v >= lo && v <= hi) minor.push(v);
-        }
+export interface LogTickOptions {
+  /** Axis length in px (default 400): with minSpacing it decides how many labels fit. */
+  length?: number;
+  /** Least free space between the labels of neighbouring ticks, px (default 40 when labelWidth is absent). */
+  minSpacing?: number;
+  /** Width of a label in px (x axes): then labels need minSpacing plus half of each width between centres. */
+  labelWidth?: (label: string) => number;
+}
+
+function logValues(lo: number, hi: number, mantissas: number[], decadeStride: number): number[] {
+  const values: number[] = [];
+  const first = Math.floor(Math.log10(lo)) - 1;
+  const last = Math.ceil(Math.log10(hi));
+  for (let k = first; k <= last; k++) {
+    if (mantissas.length === 1 && ((k % decadeStride) + decadeStride) % decadeStride !== 0) continue;
+    for (const m of mantissas) {
+      const v = Number((m * 10 ** k).toPrecision(12));
+      if (v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9)) values.push(v);
+    }
+  }
+  return values;
+}
+
+/**
+ * Ticks for a log axis showing data values in [lo, hi] (0 < lo < hi): labels at the densest of
+ * 10ᵏ, 1-2-5, 1-2-3-5, … whose labels keep `minSpacing` px apart on an axis `length` px long (decades
+ * only, every few decades if need be, when even those crowd), unlabelled minor ticks at the other
+ * m·10ᵏ; with fewer than four labels in view, evenly spaced values placed logarithmically when
+ * more of those fit.
+ */
+export function logTicks(lo: number, hi: number, opts: LogTickOptions = {}): LogTicks {
+  if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo > 0 && lo < hi)) {
+    throw new Error(`logTicks: need 0 < lo < hi, got [${lo}, ${hi}]`);
+  }
+  const length = opts.length ?? 400;
+  const minSpacing = opts.minSpacing ?? (opts.labelWidth ? 12 : 40);
+  const pxPerDecade = length / (Math.log10(hi) - Math.log10(lo));
+  const decades = Math.floor(Math.log10(hi) + 1e-9) - Math.ceil(Math.log10(lo) - 1e-9) + 1;
+  const plainRange = (values: number[]) => values.every((v) => v >= 0.01 * (1 - 1e-9) && v <= 1000 * (1 + 1e-9));
+  const label = (v: number, plain: boolean) => {
+    const k = Math.round(Math.log10(v));
+    return plain || Math.abs(v - 10 ** k) > 1e-9 * v ? formatPlain(v) : powerOfTenLabel(k);
+  };
+  const toTicks = (values: number[]) => {
+    // Labels between the decades read as plain numbers (500, 1000, 2000), never as a mix with 10³.
+    const plain = plainRange(values) || values.some((v) => Math.abs(v - 10 ** Math.round(Math.log10(v))) > 1e-9 * v);
+    return values.map((value) => ({ value, label: label(value, plain) }));
+  };
+  const fits = (ticks: Tick[]) =>
+    ticks.every((tick, i) => {
+      if (i === 0) return true;
+      const gap = Math.log10(tick.value / ticks[i - 1].value) * pxPerDecade;
+      const halfWidths = opts.labelWidth ? (opts.labelWidth(tick.label) + opts.labelWidth(ticks[i - 1].label)) / 2 : 0;
+      return gap >= minSpacing + halfWidths;
+    });
+  let major: Tick[] = [];
+  for (const mantissas of LOG_LEVELS) {
+    const ticks = toTicks(logValues(lo, hi, mantissas, 1));
+    if (fits(ticks)) major = ticks;
+    else break;
+  }
+  if (major.length === 0 && decades >= 2) {
+    // Even one label per decade crowds: label every stride-th decade.
+    let stride = 2;
+    while (!fits(toTicks(logValues(lo, hi, [1], stride))) && stride < decades) stride++;
+    major = toTicks(logValues(lo, hi, [1], stride));
+  }
+  if (major.length < 4 && decades < 2) {
+    // Under a decade or so in view (0.024 … 0.052): evenly spaced values, placed logarithmically,
+    // label more of the axis than the few m·10ᵏ inside it, if they fit.
+    for (const target of [8, 6, 5, 4, 3]) {
+      const values = linearTickValues(lo, hi, target).filter((v) => v > 0);
+      const labels = formatTicks(values);
+      const ticks = values.map((value, i) => ({ value, label: labels[i] }));
+      if (ticks.length > major.length && (fits(ticks) || major.length < 2)) {
+        major = ticks;
+        break;
       }
     }
-    return { major, minor };
   }
-  // Less than two decades in view: 1-2-5 steps, else plain linear ticks (still placed logarithmically).
-  const oneTwoFive: number[] = [];
-  for (let k = firstDecade - 1; k <= lastDecade; k++) {
-    for (const m of [1, 2, 5]) {
-      const v = Number((m * 10 ** k).toPrecision(12));
-      if (v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9)) oneTwoFive.push(v);
-    }
+  const minor: number[] = [];
+  if (decades <= MAX_DECADES_WITH_MINOR) {
+    const labelled = new Set(major.map((t) => t.value));
+    for (const v of logValues(lo, hi, [1, 2, 3, 4, 5, 6, 7, 8, 9], 1)) if (!labelled.has(v)) minor.push(v);
   }
-  const values = oneTwoFive.length >= 3 ? oneTwoFive : linearTickValues(lo, hi, 4);
-  return { major: values.map((value) => ({ value, label: formatPlain(value) })), minor: [] };
+  return { major, minor };
 }
 
 /** A single value with no trailing float noise, e.g. 0.001, 2e-7, 150. */

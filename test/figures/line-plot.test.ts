@@ -93,13 +93,14 @@ test('log axes are labelled at decades', () => {
   const y = [1e-4, 1e-3, 1e-2, 1e-1, 1];
   const texts = textsOf(linePlotSvg([{ y }], { yaxis: { type: 'log' } }));
   for (const label of ['10⁻⁴', '10⁻³', '10⁻²', '10⁻¹', '10⁰']) assert.ok(texts.includes(label), `missing tick ${label}`);
-  assert.deepEqual(logTicks(0.01, 100).major.map((t) => t.label), ['0.01', '0.1', '1', '10', '100']);
+  assert.deepEqual(logTicks(0.01, 100, { length: 200 }).major.map((t) => t.label), ['0.01', '0.1', '1', '10', '100']);
   // As in plotly, a log axis range is given in log10 units.
   const ranged = textsOf(linePlotSvg([{ y }], { yaxis: { type: 'log', range: [-2, 1] } }));
   for (const label of ['0.01', '0.1', '1', '10']) assert.ok(ranged.includes(label), `missing tick ${label}`);
   assert.ok(!ranged.includes('0.001'));
-  // Less than two decades in view: 1-2-5 steps instead of a single lonely decade.
-  assert.deepEqual(logTicks(0.15, 2.5).major.map((t) => t.value), [0.2, 0.5, 1, 2]);
+  // Less than two decades in view: 1-2-5 steps (or denser, as room allows) instead of a single lonely decade.
+  assert.deepEqual(logTicks(0.15, 2.5, { length: 200 }).major.map((t) => t.value), [0.2, 0.5, 1, 2]);
+  assert.deepEqual(logTicks(0.15, 2.5, { length: 400 }).major.map((t) => t.value), [0.2, 0.3, 0.5, 1, 2]);
 });
 
 test('linear axes get 1-2-5 tick steps with labels to the step’s precision', () => {

@@ -3,10 +3,10 @@
 // tfjs-node is an optional dependency: its installer downloads libtensorflow from outside the
 // npm registry and fails on machines without that access.
 import * as tf from '@tensorflow/tfjs';
+import { BACKEND, BACKEND_NAMES, readSetting } from './report/settings';
 
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
-export const BACKEND_ENV = 'LFR_BACKEND';
-const BACKENDS: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
+export type BackendName = (typeof BACKEND_NAMES)[number];
+export const BACKEND_ENV = BACKEND.name;
 
 export interface BackendChoice {
   name: BackendName;
@@ -57,19 +57,16 @@ export async function chooseBackend(
   loaders: BackendLoaders = defaultLoaders,
 ): Promise<BackendChoice> {
   if (chosen && loaders === defaultLoaders) return chosen;
-  const forced = env[BACKEND_ENV];
+  const forced = readSetting(BACKEND, env);
   let choice: BackendChoice;
   if (forced) {
-    if (!BACKENDS.includes(forced as BackendName)) {
-      throw new Error(`${BACKEND_ENV}="${forced}": expected one of ${BACKENDS.join(', ')}`);
-    }
-    const failure = await tryBackend(forced as BackendName, loaders);
+    const failure = await tryBackend(forced, loaders);
     if (failure) throw new Error(`${BACKEND_ENV}="${forced}" was requested but does not load: ${failure}`);
-    choice = { name: forced as BackendName, reason: `forced by ${BACKEND_ENV}` };
+    choice = { name: forced, reason: `forced by ${BACKEND_ENV}` };
   } else {
     const failures: string[] = [];
     choice = { name: 'cpu', reason: '' };
-    for (const name of BACKENDS) {
+    for (const name of BACKEND_NAMES) {
       const failure = name === 'cpu' ? null : await tryBackend(name, loaders);
       if (failure === null) {
         if (name === 'cpu') await tf.setBackend('cpu');

@@ -5,15 +5,17 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { projectRoot, REPORT_DIR_ENV } from '../lib/report/paths';
+import { readSetting, REPORT_DIR } from '../lib/report/settings';
 import { runSize, RunSize, SIZE_ENV } from '../lib/report/size';
 import { readNotebook, RunStatus, writeNotebook } from './report/notebook-format';
 import { renderReport, RenderedNotebook } from './report/render-html';
 import { executeNotebook } from './report/execute-notebook';
 import { Kernel } from './report/kernel';
 import { createTerminalProgress } from './report/terminal-progress';
+import { startupCheck, startupMessage } from './report/startup';
 
 /** Per-notebook wall-clock limits; generous against the measured times (see report/summary.json). */
-const TIME_LIMIT_SECONDS: Record<RunSize, number> = { quick: 300, full: 1800 };
+const TIME_LIMIT_SECONDS: Record<RunSize, number> = { quick: 600, full: 1800 };
 const USAGE = 'expected --size quick|full, --only PREFIX…, --notebooks DIR, --out DIR, --time-limit SECONDS';
 
 interface Options {
@@ -24,12 +26,21 @@ interface Options {
   timeLimitSeconds: number;
 }
 
+/** LFR_SIZE's size; a bad value is listed by the start-up check, so here any size will do. */
+function sizeFromEnv(): RunSize {
+  try {
+    return runSize();
+  } catch {
+    return 'full';
+  }
+}
+
 function parseArgs(argv: string[], root: string): Options {
   const options: Options = {
-    size: runSize(),
+    size: sizeFromEnv(),
     only: [],
     notebooksDir: path.join(root, 'notebooks'),
-    reportDir: process.env[REPORT_DIR_ENV] ? path.resolve(process.env[REPORT_DIR_ENV]) : path.join(root, 'report'),
+    reportDir: readSetting(REPORT_DIR) ?? path.join(root, 'report'),
     timeLimitSeconds: 0,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -55,6 +66,20 @@ function parseArgs(argv: string[], root: string): Options {
     } else throw new Error(`report: unknown argument "${arg}" (${USAGE})`);
   }
   if (!options.timeLimitSeconds) options.timeLimitSeconds = TIME_LIMIT_SECONDS[options.size];
+  return options;
+}
+
+/** The flags, after every setting and flag was checked: all problems are told at once, before any kernel starts. */
+function checkedOptions(argv: string[], root: string): Options {
+  const check = startupCheck(process.env);
+  let options: Options | null = null;
+  try {
+    options = parseArgs(argv, root);
+  } catch (error) {
+    check.problems.push((error as Error).message.replace(/^report: /, ''));
+  }
+  if (check.problems.length || !options) throw new Error(startupMessage(check.problems));
+  for (const warning of check.warnings) console.error(warning);
   return options;
 }
 
@@ -115,7 +140,7 @@ function writeReport(entries: RenderedNotebook[], options: Options, seconds: num
 
 async function main(): Promise<void> {
   const root = projectRoot();
-  const options = parseArgs(process.argv.slice(2), root);
+  const options = checkedOptions(process.argv.slice(2), root);
   const all = fs.readdirSync(options.notebooksDir).filter((file) => file.endsWith('.ipynb')).sort();
   const selected = all.filter((file) => options.only.length === 0 || options.only.some((prefix) => file.startsWith(prefix)));
   if (selected.length === 0) throw new Error(`report: no notebooks in ${options.notebooksDir}${options.only.length ? ` matching ${options.only.join(', ')}` : ''}`);

@@ -10,6 +10,12 @@
 // nHoldout/(nTrain+nHoldout) of them). With fewer, every image is split by position: a full-width
 // horizontal band at a seeded height holds the hold-out patches and the rows above and below it the
 // training patches; a patch never crosses the band's edge, so no pixel is in both sets.
+//
+// Repeats: patches are drawn with replacement from the positions a set may use, so a small folder
+// repeats positions. n uniform draws from P positions hit P(1 − (1 − 1/P)ⁿ) distinct ones on average;
+// the rest repeat one (with fresh dequantisation noise, so a covariance or a hold-out check would
+// look better than the data deserve). Past REPEAT_WARNING_FRACTION a loud warning names the counts;
+// past maxRepeatFraction (default REPEAT_ERROR_FRACTION) it is an error, before any patch is cut.
 import * as path from 'path';
 import { createRng, permutation, Rng } from '../random';
 import { decodeUsable, GrayImage, listPhotoFiles, photosFolder, shownFolder, SkippedFile, skippedWarning } from './photos';
@@ -19,6 +25,10 @@ export const DEFAULT_TRAIN_PATCHES = 50_000;
 /** The 2020 report's rate with Flickr30k; also caps how many images a huge folder costs to decode. */
 export const MIN_PATCHES_PER_IMAGE = 2;
 export const HOLDOUT_BY_IMAGE_MIN_IMAGES = 20;
+/** Expected share of patches repeating a position above which preparePatches warns (n ≈ 0.2 P gives 0.094). */
+export const REPEAT_WARNING_FRACTION = 0.1;
+/** … and above which it refuses: most patches would be copies of others but for their noise. */
+export const REPEAT_ERROR_FRACTION = 0.5;
 
 export interface PatchOptions {
   /** Folder of JPEG/PNG photographs; default env LFR_PHOTOS_DIR, else data/natural/. */
@@ -30,6 +40,19 @@ export interface PatchOptions {
   seed?: number;
   /** Patch side in pixels (default 28). */
   side?: number;
+  /** Expected share of repeated positions (in either set) above which preparePatches throws (default REPEAT_ERROR_FRACTION). */
+  maxRepeatFraction?: number;
+}
+
+/** How many distinct positions a set's patches come from (see the header: Repeats). */
+export interface PositionUse {
+  patches: number;
+  /** Positions the set may draw from, summed over the images. */
+  positions: number;
+  /** Expected distinct positions among the drawn patches. */
+  expectedDistinct: number;
+  /** 1 − expectedDistinct / patches: the expected share of patches that repeat a position. */
+  repeatFraction: number;
 }
 
 export type HoldoutRule = 'by-image' | 'by-position';
@@ -61,6 +84,8 @@ export interface PatchSet {
   trainOrigins: Int32Array;
   holdoutOrigins: Int32Array;
   holdoutRule: HoldoutRule;
+  /** The positions behind each set and how often they repeat (see the header: Repeats). */
+  positions: { train: PositionUse; holdout: PositionUse };
   images: ImageUse[];
   skipped: SkippedFile[];
   /** Folder entries that are not .jpg/.jpeg/.png files. */
@@ -165,9 +190,39 @@ function shuffledOwners(counts: number[], rng: Rng): Int32Array {
   return owners.map((_, j) => owners[order[j]]);
 }
 
+/** Expected distinct positions when image i gives counts[i] uniform draws from positions[i]. */
+export function positionUse(positions: number[], counts: number[]): PositionUse {
+  let expectedDistinct = 0;
+  positions.forEach((p, i) => {
+    // p(1 − (1 − 1/p)ⁿ), through log1p/expm1 so that large p loses no digits.
+    if (p > 0 && counts[i] > 0) expectedDistinct += p === 1 ? 1 : -p * Math.expm1(counts[i] * Math.log1p(-1 / p));
+  });
+  const patches = counts.reduce((a, b) => a + b, 0);
+  return {
+    patches,
+    positions: positions.reduce((a, b) => a + b, 0),
+    expectedDistinct,
+    repeatFraction: patches > 0 ? 1 - expectedDistinct / patches : 0,
+  };
+}
+
+/** The warning or error text for one set when its repeats pass a threshold, else null. */
+function repeatMessage(set: string, use: PositionUse, folder: string, limit: number): string | null {
+  if (use.repeatFraction <= Math.min(REPEAT_WARNING_FRACTION, limit)) return null;
+  const refused = use.repeatFraction > limit;
+  const threshold = `${refused ? 'refused' : 'warning'} above ${(100 * (refused ? limit : REPEAT_WARNING_FRACTION)).toFixed(0)}%`;
+  return (
+    `preparePatches: ${use.patches} ${set} patches drawn from the ${use.positions} positions a patch can take in ${folder} ` +
+    `hit about ${Math.round(use.expectedDistinct)} distinct ones: about ${(100 * use.repeatFraction).toFixed(0)}% repeat a position (${threshold}). ` +
+    `Use more or larger photos, or at most about ${Math.floor(2 * REPEAT_WARNING_FRACTION * use.positions)} ${set} patches ` +
+    `to keep repeats under ${(100 * REPEAT_WARNING_FRACTION).toFixed(0)}%`
+  );
+}
+
 /**
  * Deterministic for a given folder content and options: the same seed gives the same patches.
- * Warns once (console.warn) when files were skipped; throws when no image is usable.
+ * Warns (console.warn) when files were skipped and when positions repeat past REPEAT_WARNING_FRACTION;
+ * throws when no image is usable or repeats pass maxRepeatFraction, in both cases before cutting a patch.
  */
 export async function preparePatches(options: PatchOptions = {}): Promise<PatchSet> {
   const started = performance.now();
@@ -178,6 +233,10 @@ export async function preparePatches(options: PatchOptions = {}): Promise<PatchS
   checkCount('side', side, false);
   checkCount('nTrain', nTrain, false);
   checkCount('nHoldout', nHoldout, true);
+  const maxRepeatFraction = options.maxRepeatFraction ?? REPEAT_ERROR_FRACTION;
+  if (!(maxRepeatFraction >= 0 && maxRepeatFraction <= 1)) {
+    throw new Error(`preparePatches: maxRepeatFraction must be a fraction from 0 to 1, got ${maxRepeatFraction}`);
+  }
   const folder = photosFolder(options.folder);
   const rng = createRng(seed);
   const [orderRng, holdoutRng, trainRng, testRng] = [rng.fork(), rng.fork(), rng.fork(), rng.fork()].map(createRng);
@@ -190,7 +249,7 @@ export async function preparePatches(options: PatchOptions = {}): Promise<PatchS
   if (skipped.length) console.warn(skippedWarning(shownFolder(folder), skipped));
   if (images.length === 0) {
     throw new Error(
-      `No usable JPEG/PNG image (at least ${side}×${side}) in ${folder}: ` +
+      `No usable JPEG/PNG image (at least ${side}×${side}) in ${shownFolder(folder)}: ` +
         `${candidates.length} image file(s), ${skipped.length} skipped, ${ignored.length} other entr${ignored.length === 1 ? 'y' : 'ies'}`,
     );
   }
@@ -209,10 +268,18 @@ export async function preparePatches(options: PatchOptions = {}): Promise<PatchS
     regions = images.map((image) => bandRegions(image.height, side, fraction, holdoutRng));
   }
   const positions = (image: GrayImage, ranges: RowRange[]) => rowCount(ranges) * (image.width - side + 1);
-  const trainCounts = largestRemainder(nTrain, images.map((image, i) => positions(image, regions[i].train)));
-  const holdoutCounts = largestRemainder(nHoldout, images.map((image, i) => positions(image, regions[i].holdout)));
+  const trainPositions = images.map((image, i) => positions(image, regions[i].train));
+  const holdoutPositions = images.map((image, i) => positions(image, regions[i].holdout));
+  const trainCounts = largestRemainder(nTrain, trainPositions);
+  const holdoutCounts = largestRemainder(nHoldout, holdoutPositions);
   if (nHoldout > 0 && holdoutCounts.every((c) => c === 0)) {
-    throw new Error(`preparePatches: no image in ${folder} is tall enough (≥ ${2 * side} rows) to hold out a band of patches`);
+    throw new Error(`preparePatches: no image in ${shownFolder(folder)} is tall enough (≥ ${2 * side} rows) to hold out a band of patches`);
+  }
+  const use = { train: positionUse(trainPositions, trainCounts), holdout: positionUse(holdoutPositions, holdoutCounts) };
+  for (const set of ['train', 'holdout'] as const) {
+    const message = repeatMessage(set === 'train' ? 'training' : 'hold-out', use[set], shownFolder(folder), maxRepeatFraction);
+    if (message && use[set].repeatFraction > maxRepeatFraction) throw new Error(message);
+    if (message) console.warn(`WARNING: ${message}`);
   }
 
   const trainSet = extract(images, regions.map((r) => r.train), shuffledOwners(trainCounts, trainRng), side, trainRng);
@@ -234,6 +301,7 @@ export async function preparePatches(options: PatchOptions = {}): Promise<PatchS
     trainOrigins: trainSet.origins,
     holdoutOrigins: holdoutSet.origins,
     holdoutRule,
+    positions: use,
     images: images.map((image, i) => ({
       file: path.basename(image.file),
       width: image.width,

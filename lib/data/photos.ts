@@ -5,8 +5,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Jimp } from 'jimp';
 import { dataDir, displayPath } from '../report/paths';
+import { PHOTOS_DIR, readSetting } from '../report/settings';
 
-export const PHOTOS_DIR_ENV = 'LFR_PHOTOS_DIR';
+export const PHOTOS_DIR_ENV = PHOTOS_DIR.name;
 export const LUMA_601 = { r: 0.299, g: 0.587, b: 0.114 } as const;
 const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png'];
 
@@ -28,9 +29,22 @@ export function shownFolder(folder: string, env: NodeJS.ProcessEnv = process.env
   return displayPath(folder, { name: PHOTOS_DIR_ENV, value: env[PHOTOS_DIR_ENV] });
 }
 
-/** The folder to read: an explicit one, else env LFR_PHOTOS_DIR, else data/natural/. */
+/** The folder to read: an explicit one, else env LFR_PHOTOS_DIR (checked: an existing folder), else data/natural/. */
 export function photosFolder(folder?: string, env: NodeJS.ProcessEnv = process.env): string {
-  return path.resolve(folder ?? env[PHOTOS_DIR_ENV] ?? path.join(dataDir(), 'natural'));
+  return path.resolve(folder ?? readSetting(PHOTOS_DIR, env) ?? path.join(dataDir(), 'natural'));
+}
+
+/**
+ * What is wrong with the folder LFR_PHOTOS_DIR names, for the report runner's start-up check: a folder
+ * without a single .jpg/.jpeg/.png file. Whether the photos decode and are large enough is known only
+ * after decoding them, which preparePatches does (and checks) before cutting any patch.
+ */
+export function photoFolderProblems(env: NodeJS.ProcessEnv = process.env): string[] {
+  const raw = env[PHOTOS_DIR_ENV];
+  if (!raw || !PHOTOS_DIR.parse(raw).ok) return []; // unset, or settingProblems' to report
+  const { candidates, ignored } = listPhotoFiles(path.resolve(raw));
+  if (candidates.length > 0) return [];
+  return [`${PHOTOS_DIR_ENV}="${raw}": no .jpg/.jpeg/.png file among its ${ignored.length} entr${ignored.length === 1 ? 'y' : 'ies'}; expected JPEG/PNG photographs`];
 }
 
 /**

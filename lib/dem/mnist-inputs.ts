@@ -23,7 +23,7 @@ export interface MnistInputs {
 export function mnistInputs(count: number, size: RunSize): MnistInputs {
   const started = performance.now();
   const D = 784;
-  const test = loadMnist({ split: 'test' });
+  const test = loadMnist({ split: 'test', size });
   if (test.n < count) throw new Error(`mnistInputs: ${count} test digits requested, ${test.n} available (${test.source})`);
   const generated = loadGeneratedDigits(size);
   if (generated.count < count) {

@@ -9,11 +9,12 @@ import * as os from 'os';
 import { Worker } from 'worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { readSharedText, startTypeScriptWorker, waitForSlot } from '../worker-threads';
+import { DEM_THREADS, readSetting } from '../report/settings';
 import { Dem, DemConfig, PARAM_NAMES } from './model';
 import { smLossAndGradient, SmGradient } from './sm-gradient';
 import { CTRL, LayoutViews, createLayout, createParamBuffer, layoutViews } from './parallel-layout';
 
-export const THREADS_ENV = 'LFR_DEM_THREADS';
+export const THREADS_ENV = DEM_THREADS.name;
 /** A worker that has not answered a request within this time is reported as hung. */
 const WORKER_TIMEOUT_MS = 120_000;
 /** Below this many rows per thread the handshake costs more than the split saves. */
@@ -24,15 +25,7 @@ const MIN_ROWS_PER_THREAD = 32;
  * Fixed at 2 rather than the core count so the same seed gives the same numbers on any machine.
  */
 export function demThreads(env: NodeJS.ProcessEnv = process.env): number {
-  const forced = env[THREADS_ENV];
-  if (forced !== undefined && forced !== '') {
-    const value = Number(forced);
-    if (!Number.isInteger(value) || value < 1 || value > 16) {
-      throw new Error(`${THREADS_ENV}="${forced}": expected an integer from 1 to 16`);
-    }
-    return value;
-  }
-  return Math.min(2, os.availableParallelism ? os.availableParallelism() : os.cpus().length);
+  return readSetting(DEM_THREADS, env) ?? Math.min(2, os.availableParallelism ? os.availableParallelism() : os.cpus().length);
 }
 
 interface WorkerSlot {

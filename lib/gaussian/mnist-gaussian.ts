@@ -5,6 +5,7 @@
 // by the rescaling (their log-density differences are invariant). Fitted precisions map back by
 // Λ = diag(a) Λ̃ diag(a).
 import { loadMnist } from '../data/mnist';
+import { RunSize } from '../report/size';
 import { alwaysZeroPixels, dequantise } from './dequantise';
 import { centre, meanImage, secondMomentDense } from './moments';
 import { imagesLightingUnseenPixels, UnseenPixels } from './heldout';
@@ -14,6 +15,8 @@ export const DEQUANTISE_SEED = { train: 101, test: 102 };
 export interface MnistDataOptions {
   /** Training digits used (default: all in the data folder). */
   trainLimit?: number;
+  /** Run size (default LFR_SIZE): quick caps the digits taken from a large folder (see ../data/mnist). */
+  size?: RunSize;
 }
 
 export interface MnistGaussianData {
@@ -39,8 +42,8 @@ export interface MnistGaussianData {
 
 export function prepareMnistGaussian(options: MnistDataOptions = {}): MnistGaussianData {
   const D = 784;
-  const train = loadMnist({ split: 'train', limit: options.trainLimit });
-  const test = loadMnist({ split: 'test' });
+  const train = loadMnist({ split: 'train', limit: options.trainLimit, size: options.size });
+  const test = loadMnist({ split: 'test', size: options.size });
   const dequantisedTrain = dequantise(train.images, DEQUANTISE_SEED.train);
   const mean = meanImage(dequantisedTrain, train.n, D);
   const centredTrain = centre(dequantisedTrain, train.n, mean);

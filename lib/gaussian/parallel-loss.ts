@@ -8,10 +8,11 @@
 import * as os from 'os';
 import { Worker } from 'worker_threads';
 import { readSharedText, startTypeScriptWorker, waitForSlot } from '../worker-threads';
+import { NCE_THREADS, readSetting } from '../report/settings';
 import { Connectivity, GridStructure } from './structure';
 import { LogisticBlock, logisticSampleLoss } from './logistic-loss';
 
-export const LOSS_THREADS_ENV = 'LFR_NCE_THREADS';
+export const LOSS_THREADS_ENV = NCE_THREADS.name;
 const WORKER_TIMEOUT_MS = 120_000;
 const ERROR_BYTES = 4096;
 /** With fewer rows than twice this, one thread does all: a worker's share (< 25 ms) would not repay its hand-over. */
@@ -47,12 +48,7 @@ export interface SharedLoss {
 
 /** Threads for the loss: LFR_NCE_THREADS if set, else 2 on a machine with at least 2 cores. */
 export function lossThreads(env: NodeJS.ProcessEnv = process.env): number {
-  const forced = env[LOSS_THREADS_ENV];
-  if (forced !== undefined && forced !== '') {
-    if (forced !== '1' && forced !== '2') throw new Error(`${LOSS_THREADS_ENV}="${forced}": expected 1 or 2`);
-    return Number(forced);
-  }
-  return Math.min(2, os.availableParallelism ? os.availableParallelism() : os.cpus().length);
+  return readSetting(NCE_THREADS, env) ?? Math.min(2, os.availableParallelism ? os.availableParallelism() : os.cpus().length);
 }
 
 function share<T extends Float32Array | Float64Array | Int32Array>(array: T): SharedArrayBuffer {

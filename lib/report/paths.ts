@@ -2,6 +2,7 @@
 // under the tslab kernel (cwd = notebooks/), the report runner and the tests (cwd = project root).
 import * as fs from 'fs';
 import * as path from 'path';
+import { readSetting, REPORT_DIR } from './settings';
 
 const PACKAGE_NAME = 'lfr-notebooks';
 
@@ -19,7 +20,7 @@ export function projectRoot(start: string = process.cwd()): string {
   }
 }
 
-export const REPORT_DIR_ENV = 'LFR_REPORT_DIR';
+export const REPORT_DIR_ENV = REPORT_DIR.name;
 
 /** Where `npm run report` writes (git-ignored): executed notebooks, index.html, results/, artifacts/. */
 export function defaultReportDir(): string {
@@ -32,7 +33,7 @@ export function defaultReportDir(): string {
  * notebook in Jupyter or VS Code never overwrites the last report.
  */
 export function reportDir(): string {
-  const override = process.env[REPORT_DIR_ENV];
+  const override = readSetting(REPORT_DIR);
   return override ? path.resolve(override) : path.join(defaultReportDir(), 'interactive');
 }
 

@@ -2,6 +2,7 @@
 // carriage-return line in a terminal, and a few plain lines in logs (CI), so output never floods.
 import * as jupyter from 'tslab/dist/jupyter';
 import * as tslab from 'tslab';
+import { PROGRESS, readSetting } from './settings';
 
 /** Extra numbers shown beside the percentage, e.g. { loss: 0.123 }. */
 export type ProgressValues = Record<string, number>;
@@ -41,7 +42,7 @@ function formatValues(values: ProgressValues): string {
 type Sink = { kind: 'notebook' | 'tty' | 'log' | 'off'; write(line: string, final: boolean): void };
 
 function chooseSink(): Sink {
-  if (process.env.LFR_PROGRESS === 'off' || process.env.NODE_TEST_CONTEXT) return { kind: 'off', write: () => {} };
+  if (readSetting(PROGRESS) === 'off' || process.env.NODE_TEST_CONTEXT) return { kind: 'off', write: () => {} };
   if (jupyter.lastWriteDisplayData != null) {
     const display = tslab.newDisplay();
     return { kind: 'notebook', write: (line) => display.text(line) };

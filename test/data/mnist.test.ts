@@ -122,7 +122,7 @@ test('a folder without the split\'s files is an error listing the missing names'
   const dir = tempDir();
   writeSplit(dir, 2, false, 'train');
   assert.throws(() => loadMnist({ split: 'test', dir }), /missing t10k-images-idx3-ubyte\[\.gz\] and t10k-labels-idx1-ubyte\[\.gz\]/);
-  assert.throws(() => loadMnist({ split: 'train' }, { MNIST_DIR: path.join(dir, 'nope') }), /MNIST_DIR = .*nope is not a folder/);
+  assert.throws(() => loadMnist({ split: 'train' }, { MNIST_DIR: path.join(dir, 'nope') }), /MNIST_DIR=".*nope": no such folder; expected an existing folder/);
 });
 
 test('parseIdx reads a header shape and rejects a header cut short', () => {

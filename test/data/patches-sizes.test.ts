@@ -1,0 +1,94 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as path from 'path';
+import { Jimp } from 'jimp';
+import { scratchDir } from '../helpers/scratch';
+import { positionUse, preparePatches, REPEAT_ERROR_FRACTION, REPEAT_WARNING_FRACTION } from '../../lib/data/patches';
+
+/** A folder holding one textured grey PNG of the given size. */
+async function onePhotoFolder(width: number, height: number): Promise<string> {
+  const dir = scratchDir('one-photo');
+  const image = new Jimp({ width, height, color: 0x000000ff });
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const v = (x * 7 + y * 13 + ((x * y) % 17)) % 256;
+      image.bitmap.data.set([v, v, v, 255], 4 * (y * width + x));
+    }
+  }
+  fs.writeFileSync(path.join(dir, 'small.png'), await image.getBuffer('image/png'));
+  return dir;
+}
+
+/** Distinct (image, x, y) among [n, 3] origins. */
+function distinctOrigins(origins: Int32Array): number {
+  const seen = new Set<string>();
+  for (let i = 0; i < origins.length; i += 3) seen.add(`${origins[i]},${origins[i + 1]},${origins[i + 2]}`);
+  return seen.size;
+}
+
+async function warningsOf<T>(work: () => Promise<T>): Promise<{ value: T; warnings: string[] }> {
+  const warnings: string[] = [];
+  const original = console.warn;
+  console.warn = (...args: unknown[]) => warnings.push(args.join(' '));
+  try {
+    return { value: await work(), warnings };
+  } finally {
+    console.warn = original;
+  }
+}
+
+test('expected distinct positions follow P(1 − (1 − 1/P)ⁿ), summed over images', () => {
+  const one = positionUse([10], [10]);
+  assert.ok(Math.abs(one.expectedDistinct - 10 * (1 - 0.9 ** 10)) < 1e-12);
+  assert.ok(Math.abs(one.repeatFraction - 0.9 ** 10) < 1e-12);
+  const two = positionUse([10, 1, 5], [10, 3, 0]);
+  assert.ok(Math.abs(two.expectedDistinct - (10 * (1 - 0.9 ** 10) + 1)) < 1e-12);
+  assert.equal(two.positions, 16);
+  assert.equal(two.patches, 13);
+  // Many positions, few draws: almost no repeat, computed without cancellation.
+  assert.ok(Math.abs(positionUse([1e9], [1000]).repeatFraction - 999 / 2e9) < 1e-12);
+});
+
+test('one 80×64 photo cannot give 5,000 training patches: the error says how many distinct positions exist', async () => {
+  const folder = await onePhotoFolder(80, 64);
+  const options = { folder, nTrain: 5000, nHoldout: 1000, seed: 2 };
+  // Ground truth from the draw itself: so many draws hit every allowed position.
+  const allowed = (await warningsOf(() => preparePatches({ ...options, maxRepeatFraction: 1 }))).value;
+  const positions = allowed.positions.train.positions;
+  assert.equal(distinctOrigins(allowed.trainOrigins), positions);
+  assert.equal(positions % (80 - 28 + 1), 0); // whole rows of 53 columns
+  await assert.rejects(preparePatches(options), (error: Error) => {
+    assert.match(error.message, new RegExp(`5000 training patches drawn from the ${positions} positions a patch can take in report/test-runs/one-photo-\\w+ hit about ${positions} distinct ones`));
+    assert.match(error.message, /about 96% repeat a position \(refused above 50%\)/);
+    assert.match(error.message, new RegExp(`at most about ${Math.floor(2 * REPEAT_WARNING_FRACTION * positions)} training patches`));
+    return true;
+  });
+});
+
+test('a photo too small for one patch is skipped and named; with no other photo that is an error', async () => {
+  const folder = await onePhotoFolder(20, 40);
+  const { warnings } = await warningsOf(() =>
+    assert.rejects(preparePatches({ folder, nTrain: 10 }), /No usable JPEG\/PNG image \(at least 28×28\) in .*: 1 image file\(s\), 1 skipped/),
+  );
+  assert.match(warnings.join('\n'), /small\.png \(20×40 is smaller than 28×28\)/);
+});
+
+test('between the warning and the error fractions the patches come with a loud warning, and the expectation matches the draw', async () => {
+  const folder = await onePhotoFolder(160, 120);
+  const probe = (await warningsOf(() => preparePatches({ folder, nTrain: 10, nHoldout: 2, seed: 4 }))).value;
+  const P = probe.positions.train.positions;
+  // n = P/2 draws: a share 1 − (1 − e^{−1/2})·2 ≈ 0.213 repeat, between the two thresholds.
+  const nTrain = Math.round(P / 2);
+  const { value: patches, warnings } = await warningsOf(() => preparePatches({ folder, nTrain, nHoldout: 2, seed: 4 }));
+  const use = patches.positions.train;
+  assert.equal(use.positions, P);
+  assert.ok(use.repeatFraction > REPEAT_WARNING_FRACTION && use.repeatFraction < REPEAT_ERROR_FRACTION, String(use.repeatFraction));
+  const observed = distinctOrigins(patches.trainOrigins);
+  assert.ok(Math.abs(observed - use.expectedDistinct) < 4 * Math.sqrt(use.expectedDistinct), `${observed} vs ${use.expectedDistinct}`);
+  const warning = warnings.find((w) => w.startsWith('WARNING: preparePatches:'));
+  assert.ok(warning, warnings.join('\n'));
+  assert.match(warning, new RegExp(`${nTrain} training patches drawn from the ${P} positions .* hit about ${Math.round(use.expectedDistinct)} distinct ones: about 21% repeat a position \\(warning above 10%\\)`));
+  // A stricter limit turns the same case into an error.
+  await warningsOf(() => assert.rejects(preparePatches({ folder, nTrain, nHoldout: 2, seed: 4, maxRepeatFraction: 0.15 }), /refused above 15%/));
+});

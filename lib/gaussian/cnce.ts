@@ -12,6 +12,7 @@ import { GridStructure, parameterCount } from './structure';
 import { addPatternFeatures, patternQuadratic, sigmoid, softplus } from './pattern-features';
 import { MinibatchFitOptions, trainPrecision, TrainResult } from './train';
 import { FullBatchFit, FullBatchOptions, minimiseLogisticLoss } from './full-batch';
+import { fitStatus, FitStatusRecord } from './fit-status';
 
 const MAX_EPSILON_ADJUSTMENTS = 60;
 const RULE_PAIRS = 1000;
@@ -83,6 +84,8 @@ export type CnceOptions = MinibatchFitOptions;
 
 export interface CnceFit extends TrainResult {
   epsilon: EpsilonChoice;
+  /** 'trained' or why not (./fit-status), from the steps skipped at the eigenvalue floor and Λ's change. */
+  status: FitStatusRecord;
 }
 
 export function fitCnce(data: Float32Array, n: number, structure: GridStructure, options: CnceOptions): CnceFit {
@@ -108,7 +111,8 @@ export function fitCnce(data: Float32Array, n: number, structure: GridStructure,
       eigenvalueFloor: options.eigenvalueFloor,
     },
   );
-  return { ...result, epsilon };
+  const status = fitStatus({ steps: options.steps, skipped: result.skipped, start: init, end: result.precision });
+  return { ...result, epsilon, status };
 }
 
 export interface CnceFullBatchFit extends FullBatchFit {

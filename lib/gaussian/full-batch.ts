@@ -16,6 +16,10 @@ import { choleskyOfPrecision, eigenvaluesAbove, smallestEigenvalue } from './pos
 import { GridStructure, parameterCount } from './structure';
 import { LogisticBlock } from './logistic-loss';
 import { logisticLossEvaluator } from './parallel-loss';
+import { fitStatus, FitStatusRecord } from './fit-status';
+
+/** A fit that stalls with λ_min below this share of its start's has run into the cone's edge. */
+const STALLED_AT_EDGE = 1e-6;
 
 export interface FullBatchOptions {
   /**
@@ -54,6 +58,12 @@ export interface FullBatchFit {
   stop: 'converged' | 'cone edge' | 'stalled' | 'iteration cap';
   /** λ_min of the result: near 0 means the minimiser lies on (or beyond) the positive-definite boundary. */
   minEigenvalue: number;
+  /**
+   * 'trained' or why not (./fit-status): 'cone edge' when the fit stopped at the edge or stalled with
+   * λ_min below STALLED_AT_EDGE × the start's (the minimiser lies on or beyond the boundary),
+   * 'not converged' for any other stop short of the tolerance.
+   */
+  status: FitStatusRecord;
   /** Threads that shared each evaluation (see parallel-loss.ts). */
   threads: number;
   seconds: number;
@@ -102,6 +112,10 @@ export function minimiseLogisticLoss(
   }
   const converged = result.relativeGradient <= tolerance;
   const precision = createPrecision(structure, result.x.subarray(0, P));
+  const minEigenvalue = smallestEigenvalue(precision);
+  const onEdge = atEdge || (!converged && minEigenvalue < STALLED_AT_EDGE * smallestEigenvalue(init.precision));
+  const failure = onEdge ? ('cone edge' as const) : undefined;
+  const status = fitStatus({ steps: result.iterations, skipped: 0, start: init.precision, end: precision, converged, failure });
   return {
     precision,
     extras: Array.from(result.x.subarray(P)),
@@ -110,7 +124,8 @@ export function minimiseLogisticLoss(
     relativeGradient: result.relativeGradient,
     converged,
     stop: converged ? 'converged' : atEdge ? 'cone edge' : result.iterations >= maxIterations ? 'iteration cap' : 'stalled',
-    minEigenvalue: smallestEigenvalue(precision),
+    minEigenvalue,
+    status,
     threads: evaluator.threads,
     seconds: (performance.now() - start) / 1000,
   };

@@ -19,6 +19,7 @@ import { addPatternFeatures, patternQuadratic, sigmoid, softplus } from './patte
 import { MinibatchFitOptions, trainPrecision, TrainResult } from './train';
 import { FullBatchFit, FullBatchOptions, minimiseLogisticLoss } from './full-batch';
 import { LogisticBlock } from './logistic-loss';
+import { fitStatus, FitStatusRecord } from './fit-status';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
@@ -107,6 +108,8 @@ export interface NceOptions extends MinibatchFitOptions {
 }
 
 export interface NceFit extends TrainResult {
+  /** 'trained' or why not (./fit-status), from the steps skipped at the eigenvalue floor and Λ's change. */
+  status: FitStatusRecord;
   /** Learned c (model log p = −½xᵀΛx + c). */
   logNormaliser: number;
   /** ½ log det Λ − (D/2) log 2π for the learned Λ. */
@@ -217,7 +220,9 @@ export function fitNce(problem: NceProblem, structure: GridStructure, options: N
       eigenvalueFloor: options.eigenvalueFloor,
     },
   );
-  return { ...result, nu, logNormaliser: c0 + problem.D * result.extras[0], exactLogNormaliser: exactLogNormaliser(result.precision) };
+  const status = fitStatus({ steps: options.steps, skipped: result.skipped, start: init, end: result.precision });
+  const logNormaliser = c0 + problem.D * result.extras[0];
+  return { ...result, nu, status, logNormaliser, exactLogNormaliser: exactLogNormaliser(result.precision) };
 }
 
 export interface NceFullBatchFit extends FullBatchFit {

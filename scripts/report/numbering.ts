@@ -19,12 +19,11 @@ export interface SectionFigures {
 }
 
 export const SECTION_FIGURES: SectionFigures[] = [
-  // empirical correlation (supplementary), empirical precision
-  { notebook: '01', section: /^Empirical covariance and precision/, figures: [null, 5] },
+  // empirical correlation (supplementary), empirical precision as a matrix and on the pixel grid
+  { notebook: '01', section: /^Empirical covariance and precision/, figures: [null, 5, 5] },
   // SM 4- then 8-connected, each by Cholesky and by Σ^½; then NCE 4, 8 and cNCE 4, 8 by Cholesky
   { notebook: '01', section: /^Samples/, figures: [1, 1, 2, 2, 3, 3, 4, 4] },
-  // empirical precision block; SM 4 and 8 (full and block); NCE 8 and cNCE 8 (full and block)
-  { notebook: '01', section: /^Learned precisions/, figures: [5, 6, 6, 6, 6, 7, 7, 7, 7] },
+  // (the learned precisions sit under "### Figure 6 · …" and "### Figure 7 · …" headings)
   // SM, NCE and cNCE loss curves
   { notebook: '01', section: /^Loss curves/, figures: [8, 8, 8] },
 ];

@@ -1,5 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as path from 'path';
+import { projectRoot } from '../../lib/report/paths';
+import { joinText, readNotebook } from '../../scripts/report/notebook-format';
 import { homeworkFigure, homeworkTable, labels, SECTION_FIGURES } from '../../scripts/report/numbering';
 
 test('homework items keep their number, lettered when several outputs make one; the rest are S1, S2, … in order', () => {
@@ -19,9 +22,13 @@ test('a heading naming one figure numbers its images; listed sections go by posi
   assert.equal(homeworkFigure({ notebook: '03', section: 'Samples (Figures 1–4)', indexInSection: 0 }), null);
 });
 
-test('the listed sections cover every homework figure of notebook 01, 1 to 8', () => {
+test('the listed sections and the "Figure N" headings of notebook 01 cover every homework figure, 1 to 8', () => {
   const listed = SECTION_FIGURES.flatMap((entry) => entry.figures.filter((n): n is number => n !== null));
-  assert.deepEqual([...new Set(listed)].sort((a, b) => a - b), [1, 2, 3, 4, 5, 6, 7, 8]);
+  const notebook = readNotebook(path.join(projectRoot(), 'notebooks', '01-mnist-gaussian.ipynb'));
+  const headed = notebook.cells
+    .filter((cell) => cell.cell_type === 'markdown')
+    .flatMap((cell) => [...joinText(cell.source).matchAll(/^#+\s+Figure\s+(\d+)\b/gm)].map((m) => Number(m[1])));
+  assert.deepEqual([...new Set([...listed, ...headed])].sort((a, b) => a - b), [1, 2, 3, 4, 5, 6, 7, 8]);
 });
 
 test('a table is a homework table when its caption starts "Table N"', () => {

@@ -5,6 +5,7 @@ import * as path from 'path';
 import { spawnSync } from 'child_process';
 import { projectRoot } from '../../lib/report/paths';
 import { editDistance, readSetting, SETTINGS, settingProblem, settingProblems } from '../../lib/report/settings';
+import * as definitions from '../../lib/report/settings';
 import { demThreads } from '../../lib/dem/parallel';
 import { lossThreads } from '../../lib/gaussian/parallel-loss';
 import { chooseBackend } from '../../lib/backend';
@@ -42,7 +43,15 @@ test('every variable the project reads is defined once, with its meaning and exp
       const file = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(file);
       // settings.ts itself names a typo as an example.
-      else if (file.endsWith('.ts') && !file.endsWith(path.join('report', 'settings.ts'))) for (const match of fs.readFileSync(file, 'utf8').matchAll(/\bLFR_[A-Z_]+\b/g)) used.add(match[0]);
+      else if (file.endsWith('.ts') && !file.endsWith(path.join('report', 'settings.ts'))) {
+        const text = fs.readFileSync(file, 'utf8');
+        for (const match of text.matchAll(/\bLFR_[A-Z_]+\b/g)) used.add(match[0]);
+        // A library may read a setting through its definition: readSetting(PROGRESS) reads LFR_PROGRESS.
+        for (const match of text.matchAll(/readSetting\(\s*([A-Z_]+)\b/g)) {
+          const setting = (definitions as Record<string, unknown>)[match[1]] as { name?: string } | undefined;
+          if (setting?.name) used.add(setting.name);
+        }
+      }
     }
   };
   walk(path.join(root, 'lib'));

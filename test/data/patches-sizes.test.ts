@@ -5,6 +5,7 @@ import * as path from 'path';
 import { Jimp } from 'jimp';
 import { scratchDir } from '../helpers/scratch';
 import { positionUse, preparePatches, REPEAT_ERROR_FRACTION, REPEAT_WARNING_FRACTION } from '../../lib/data/patches';
+import { capturingWarnings } from '../helpers/warnings';
 
 /** A folder holding one textured grey PNG of the given size. */
 async function onePhotoFolder(width: number, height: number): Promise<string> {
@@ -27,17 +28,6 @@ function distinctOrigins(origins: Int32Array): number {
   return seen.size;
 }
 
-async function warningsOf<T>(work: () => Promise<T>): Promise<{ value: T; warnings: string[] }> {
-  const warnings: string[] = [];
-  const original = console.warn;
-  console.warn = (...args: unknown[]) => warnings.push(args.join(' '));
-  try {
-    return { value: await work(), warnings };
-  } finally {
-    console.warn = original;
-  }
-}
-
 test('expected distinct positions follow P(1 − (1 − 1/P)ⁿ), summed over images', () => {
   const one = positionUse([10], [10]);
   assert.ok(Math.abs(one.expectedDistinct - 10 * (1 - 0.9 ** 10)) < 1e-12);
@@ -54,7 +44,7 @@ test('one 80×64 photo cannot give 5,000 training patches: the error says how ma
   const folder = await onePhotoFolder(80, 64);
   const options = { folder, nTrain: 5000, nHoldout: 1000, seed: 2 };
   // Ground truth from the draw itself: so many draws hit every allowed position.
-  const allowed = (await warningsOf(() => preparePatches({ ...options, maxRepeatFraction: 1 }))).value;
+  const allowed = (await capturingWarnings(() => preparePatches({ ...options, maxRepeatFraction: 1 }))).value;
   const positions = allowed.positions.train.positions;
   assert.equal(distinctOrigins(allowed.trainOrigins), positions);
   assert.equal(positions % (80 - 28 + 1), 0); // whole rows of 53 columns
@@ -68,7 +58,7 @@ test('one 80×64 photo cannot give 5,000 training patches: the error says how ma
 
 test('a photo too small for one patch is skipped and named; with no other photo that is an error', async () => {
   const folder = await onePhotoFolder(20, 40);
-  const { warnings } = await warningsOf(() =>
+  const { warnings } = await capturingWarnings(() =>
     assert.rejects(preparePatches({ folder, nTrain: 10 }), /No usable JPEG\/PNG image \(at least 28×28\) in .*: 1 image file\(s\), 1 skipped/),
   );
   assert.match(warnings.join('\n'), /small\.png \(20×40 is smaller than 28×28\)/);
@@ -76,11 +66,11 @@ test('a photo too small for one patch is skipped and named; with no other photo 
 
 test('between the warning and the error fractions the patches come with a loud warning, and the expectation matches the draw', async () => {
   const folder = await onePhotoFolder(160, 120);
-  const probe = (await warningsOf(() => preparePatches({ folder, nTrain: 10, nHoldout: 2, seed: 4 }))).value;
+  const probe = (await capturingWarnings(() => preparePatches({ folder, nTrain: 10, nHoldout: 2, seed: 4 }))).value;
   const P = probe.positions.train.positions;
   // n = P/2 draws: a share 1 − (1 − e^{−1/2})·2 ≈ 0.213 repeat, between the two thresholds.
   const nTrain = Math.round(P / 2);
-  const { value: patches, warnings } = await warningsOf(() => preparePatches({ folder, nTrain, nHoldout: 2, seed: 4 }));
+  const { value: patches, warnings } = await capturingWarnings(() => preparePatches({ folder, nTrain, nHoldout: 2, seed: 4 }));
   const use = patches.positions.train;
   assert.equal(use.positions, P);
   assert.ok(use.repeatFraction > REPEAT_WARNING_FRACTION && use.repeatFraction < REPEAT_ERROR_FRACTION, String(use.repeatFraction));
@@ -90,5 +80,5 @@ test('between the warning and the error fractions the patches come with a loud w
   assert.ok(warning, warnings.join('\n'));
   assert.match(warning, new RegExp(`${nTrain} training patches drawn from the ${P} positions .* hit about ${Math.round(use.expectedDistinct)} distinct ones: about 21% repeat a position \\(warning above 10%\\)`));
   // A stricter limit turns the same case into an error.
-  await warningsOf(() => assert.rejects(preparePatches({ folder, nTrain, nHoldout: 2, seed: 4, maxRepeatFraction: 0.15 }), /refused above 15%/));
+  await capturingWarnings(() => assert.rejects(preparePatches({ folder, nTrain, nHoldout: 2, seed: 4, maxRepeatFraction: 0.15 }), /refused above 15%/));
 });

@@ -7,6 +7,7 @@ import { Jimp } from 'jimp';
 import { scratchDir } from '../helpers/scratch';
 import { decodeGray, LUMA_601 } from '../../lib/data/photos';
 import { largestRemainder, PatchSet, preparePatches } from '../../lib/data/patches';
+import { capturingWarnings } from '../helpers/warnings';
 
 type Rgb = (x: number, y: number) => [number, number, number];
 
@@ -28,18 +29,6 @@ const texture: Rgb = (x, y) => {
   const v = (x * 7 + y * 13 + ((x * y) % 17)) % 256;
   return [v, v, v];
 };
-
-/** Runs `work` and returns what it resolved to and every console.warn message it produced. */
-async function capturingWarnings<T>(work: () => Promise<T>): Promise<{ value: T; warnings: string[] }> {
-  const warnings: string[] = [];
-  const original = console.warn;
-  console.warn = (...args: unknown[]) => warnings.push(args.join(' '));
-  try {
-    return { value: await work(), warnings };
-  } finally {
-    console.warn = original;
-  }
-}
 
 /** Rows [y, y + side) of each patch, per image: to check training and hold-out never share a pixel. */
 function rowsUsed(set: PatchSet, which: 'trainOrigins' | 'holdoutOrigins'): Map<number, Set<number>> {

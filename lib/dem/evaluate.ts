@@ -3,7 +3,7 @@
 // materialises the [chunk·K, J] intermediates at once.
 import * as tf from '@tensorflow/tfjs';
 import { Dem, logDensity } from './model';
-import { smLossRows } from './sm-gradient';
+import { smLossRows } from './score-matching';
 
 /** Rows per tfjs call: 1,024 keeps the [N·K, J] Laplacian intermediates at 16 MB. */
 const CHUNK_ROWS = 1024;

@@ -5,9 +5,9 @@ import { parentPort, workerData } from 'worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { chooseBackend } from '../backend';
 import { demFromArrays, Dem, PARAM_NAMES } from './model';
-import { smLossAndGradient } from './sm-gradient';
+import { smLossAndGradient } from './score-matching';
 import { CTRL, SharedLayout, layoutViews } from './parallel-layout';
-import { writeSharedText } from '../worker-threads';
+import { writeSharedText } from '../parallel/worker-threads';
 
 async function main(): Promise<void> {
   const layout = workerData as SharedLayout;

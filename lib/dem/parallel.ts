@@ -8,10 +8,10 @@
 import * as os from 'os';
 import { Worker } from 'worker_threads';
 import * as tf from '@tensorflow/tfjs';
-import { readSharedText, startTypeScriptWorker, waitForSlot } from '../worker-threads';
+import { readSharedText, startTypeScriptWorker, waitForSlot } from '../parallel/worker-threads';
 import { DEM_THREADS, readSetting } from '../report/settings';
 import { Dem, DemConfig, PARAM_NAMES } from './model';
-import { smLossAndGradient, SmGradient } from './sm-gradient';
+import { smLossAndGradient, SmGradient } from './score-matching';
 import { CTRL, LayoutViews, createLayout, createParamBuffer, layoutViews } from './parallel-layout';
 
 export const THREADS_ENV = DEM_THREADS.name;

@@ -7,7 +7,7 @@ import { createProgress } from '../report/progress';
 import { createRng, permutation } from '../random';
 import { createAdam } from '../tf/adam';
 import { Dem, PARAM_NAMES, ParamName } from './model';
-import { SM_TERMS } from './sm-gradient';
+import { SM_TERMS } from './score-matching';
 import { batchGradient, demThreads, gradientPool } from './parallel';
 import { smLossOfRows, meanOf } from './evaluate';
 

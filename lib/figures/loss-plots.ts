@@ -1,7 +1,7 @@
 // Loss-curve figures with the references a reader needs to judge them.
 //
 // Chance levels. NCE's loss here is mean_data softplus(−G) + ν · mean_noise softplus(G) with
-// G = log p_θ − log p_n − log ν (lib/gaussian/nce.ts). A classifier that has learned nothing puts
+// G = log p_θ − log p_n − log ν (lib/gaussian/contrastive/nce.ts). A classifier that has learned nothing puts
 // the prior 1/(1+ν) on "data" everywhere, i.e. G ≡ −log ν, so the loss is
 //   softplus(log ν) + ν·softplus(−log ν) = ln(1+ν) + ν ln((1+ν)/ν),
 // which is 2 ln 2 at ν = 1. cNCE's loss mean softplus(−G) with G = log φ(x) − log φ(y) is ln 2 at

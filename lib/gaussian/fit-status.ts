@@ -9,7 +9,7 @@
 //   'did not move'  — ‖Λ_end − Λ_start‖_F / ‖Λ_start‖_F < MIN_RELATIVE_CHANGE,
 //   'not converged' — the fit has a convergence test and did not pass it.
 // The first reason that applies is the status, in that order.
-import { relativeFrobeniusError, SparsePrecision } from './precision';
+import { relativeFrobeniusError, SparsePrecision } from './model/precision';
 
 /** A fit with more than this share of its steps skipped is never 'trained'. */
 export const SKIPPED_LIMIT = 0.1;

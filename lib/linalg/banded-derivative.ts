@@ -4,7 +4,7 @@
 // factorisation A = LLᵀ and Takahashi's recurrence for Z = A⁻¹ in the band. Each line of those
 // recurrences gets its derivative, so the cost is about twice theirs, O(n·b²), with no dense
 // n×n matrix — this is the Hessian product of −log det A, which Newton's method for
-// maximum-likelihood covariance selection (gaussian/max-likelihood.ts) needs hundreds of times.
+// maximum-likelihood covariance selection (gaussian/evaluation/max-likelihood.ts) needs hundreds of times.
 import { Banded, createBanded } from './banded';
 
 /** dL for A = LLᵀ in the direction dA (both banded with L's bandwidth). */

@@ -12,8 +12,8 @@
 // data plus independent N(0, δ) noise per pixel — with the smallest δ from a fixed grid (fractions of
 // the mean pixel variance) that makes Λ positive definite. δ plays the part ZCA's ε plays for the
 // empirical covariance: W = Λ^{1/2} whitens S + δI, and damps the modes whose variance is below δ.
-import { fitScoreMatchingExact, ScoreMatchingFit } from '../gaussian/score-matching';
-import { GridStructure } from '../gaussian/structure';
+import { fitScoreMatchingExact, ScoreMatchingFit } from '../gaussian/score-matching/exact';
+import { GridStructure } from '../gaussian/model/structure';
 import { cholesky } from '../linalg/cholesky';
 import { createProgress } from '../report/progress';
 import { checkSquare } from './covariance';

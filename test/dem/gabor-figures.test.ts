@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRng } from '../../lib/random';
-import { fitGaborBank, gaborImage } from '../../lib/dem/gabor-fit';
-import { gaborCentrePlot, gaborFitGrid, gaborFitPairs, gaborOrientationFrequencyPlot, gaborR2Plot } from '../../lib/dem/gabor-figures';
+import { fitGaborBank, gaborImage } from '../../lib/dem/gabor/fit';
+import { gaborCentrePlot, gaborFitGrid, gaborFitPairs, gaborOrientationFrequencyPlot, gaborR2Plot } from '../../lib/dem/gabor/figures';
 import { gridLayout } from '../../lib/figures';
 import { pngSize } from '../figures/png-facts';
 

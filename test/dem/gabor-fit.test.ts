@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRng } from '../../lib/random';
-import { canonicalParams, fitGabor, fitGaborBank, GaborFit, gaborImage, GaborParams, gaborValues } from '../../lib/dem/gabor-fit';
-import { quantiles } from '../../lib/dem/gabor-summary';
+import { canonicalParams, fitGabor, fitGaborBank, GaborFit, gaborImage, GaborParams, gaborValues } from '../../lib/dem/gabor/fit';
+import { quantiles } from '../../lib/dem/gabor/summary';
 import { gabor, N, SIDE, Spec } from './gabor-truth';
 
 /** What every flat filter must give. */

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRng } from '../../lib/random';
-import { fitGaborBank, GaborFit } from '../../lib/dem/gabor-fit';
-import { orientationBin, summariseGaborBank } from '../../lib/dem/gabor-summary';
+import { fitGaborBank, GaborFit } from '../../lib/dem/gabor/fit';
+import { orientationBin, summariseGaborBank } from '../../lib/dem/gabor/summary';
 import { gabor, N } from './gabor-truth';
 
 const FLAT_FIT: GaborFit = { r2: 0, params: null, envelope_inside: 0, failures: ['flat'], gabor_like: false };

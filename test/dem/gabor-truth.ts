@@ -1,4 +1,4 @@
-// Ground-truth Gabors for the tests of lib/dem/gabor-fit and lib/dem/gabor-summary.
+// Ground-truth Gabors for the tests of lib/dem/gabor/fit and lib/dem/gabor/summary.
 export const SIDE = 28;
 export const N = SIDE * SIDE;
 

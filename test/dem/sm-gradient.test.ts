@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { chooseBackend } from '../../lib/backend';
 import { DemConfig, PARAM_NAMES, smLoss, smLossPerSample } from '../../lib/dem/model';
-import { smLossAndGradient, smLossRows } from '../../lib/dem/sm-gradient';
+import { smLossAndGradient, smLossRows } from '../../lib/dem/score-matching';
 import { randomInputs, randomParams, relativeError, rowsTensor, toModel } from './reference';
 
 before(async () => {

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { gridStructure } from '../../lib/gaussian/structure';
-import { toDense } from '../../lib/gaussian/precision';
-import { gaussianLogLikelihood, gaussianLogLikelihoods } from '../../lib/gaussian/likelihood';
-import { heldoutLogLikelihood, imagesLightingUnseenPixels, median } from '../../lib/gaussian/heldout';
-import { knownSparsePrecision } from '../../lib/gaussian/ground-truth';
-import { sampleByCholesky } from '../../lib/gaussian/sampling';
+import { gridStructure } from '../../lib/gaussian/model/structure';
+import { toDense } from '../../lib/gaussian/model/precision';
+import { gaussianLogLikelihood, gaussianLogLikelihoods } from '../../lib/gaussian/model/likelihood';
+import { heldoutLogLikelihood, imagesLightingUnseenPixels, median } from '../../lib/gaussian/evaluation/heldout';
+import { knownSparsePrecision } from '../../lib/experiments/01-mnist-gaussian/ground-truth';
+import { sampleByCholesky } from '../../lib/gaussian/model/sampling';
 import { choleskyOrThrow, logDetFromFactor } from '../../lib/linalg/cholesky';
 
 const structure = gridStructure(4, 4, 8);

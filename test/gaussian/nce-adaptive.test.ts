@@ -1,15 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { gridStructure, parameterCount } from '../../lib/gaussian/structure';
-import { createPrecision, diagonalPrecision, relativeFrobeniusError } from '../../lib/gaussian/precision';
-import { knownSparsePrecision } from '../../lib/gaussian/ground-truth';
-import { sampleByCholesky } from '../../lib/gaussian/sampling';
-import { fitMaxLikelihoodFromData } from '../../lib/gaussian/max-likelihood';
-import { adaptiveNceRound, fitNceAdaptive } from '../../lib/gaussian/nce-adaptive';
-import { logisticSampleLoss } from '../../lib/gaussian/logistic-loss';
-import { addPatternFeatures } from '../../lib/gaussian/pattern-features';
-import { factorOrThrow } from '../../lib/gaussian/positive-definite';
-import { patternFisher } from '../../lib/gaussian/pattern-fisher';
+import { gridStructure, parameterCount } from '../../lib/gaussian/model/structure';
+import { createPrecision, diagonalPrecision, relativeFrobeniusError } from '../../lib/gaussian/model/precision';
+import { knownSparsePrecision } from '../../lib/experiments/01-mnist-gaussian/ground-truth';
+import { sampleByCholesky } from '../../lib/gaussian/model/sampling';
+import { fitMaxLikelihoodFromData } from '../../lib/gaussian/evaluation/max-likelihood';
+import { adaptiveNceRound, fitNceAdaptive } from '../../lib/gaussian/contrastive/nce-informative';
+import { logisticSampleLoss } from '../../lib/gaussian/contrastive/logistic-loss';
+import { addPatternFeatures } from '../../lib/gaussian/contrastive/pattern-features';
+import { factorOrThrow } from '../../lib/gaussian/model/positive-definite';
+import { patternFisher } from '../../lib/gaussian/model/pattern-fisher';
 import { createRng } from '../../lib/random';
 
 const structure = gridStructure(8, 8, 4);

@@ -1,14 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chooseBackend } from '../../lib/backend';
-import { gridStructure, parameterCount } from '../../lib/gaussian/structure';
-import { diagonalPrecision, relativeFrobeniusError } from '../../lib/gaussian/precision';
-import { secondMomentDense } from '../../lib/gaussian/moments';
-import { exactLogNormaliser, fitNce, fitNceFullBatch, nceClassification, nceLossAndGradient, prepareNce } from '../../lib/gaussian/nce';
-import { chooseEpsilon, cnceLossAndGradient, fitCnce, fitCnceFullBatch } from '../../lib/gaussian/cnce';
-import { LogisticBlock, logisticSampleLoss } from '../../lib/gaussian/logistic-loss';
-import { groundTruthStudy, knownSparsePrecision } from '../../lib/gaussian/ground-truth';
-import { sampleByCholesky } from '../../lib/gaussian/sampling';
+import { gridStructure, parameterCount } from '../../lib/gaussian/model/structure';
+import { diagonalPrecision, relativeFrobeniusError } from '../../lib/gaussian/model/precision';
+import { secondMomentDense } from '../../lib/gaussian/model/local-moments';
+import { exactLogNormaliser, fitNce, fitNceFullBatch, nceClassification, nceLossAndGradient, prepareNce } from '../../lib/gaussian/contrastive/nce';
+import { chooseEpsilon, cnceLossAndGradient, fitCnce, fitCnceFullBatch } from '../../lib/gaussian/contrastive/cnce';
+import { LogisticBlock, logisticSampleLoss } from '../../lib/gaussian/contrastive/logistic-loss';
+import { groundTruthStudy, knownSparsePrecision } from '../../lib/experiments/01-mnist-gaussian/ground-truth';
+import { sampleByCholesky } from '../../lib/gaussian/model/sampling';
 import { createRng } from '../../lib/random';
 
 const structure = gridStructure(5, 5, 8);

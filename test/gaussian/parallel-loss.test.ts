@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { gridStructure, parameterCount } from '../../lib/gaussian/structure';
-import { LogisticBlock } from '../../lib/gaussian/logistic-loss';
-import { logisticLossEvaluator, lossThreads } from '../../lib/gaussian/parallel-loss';
+import { gridStructure, parameterCount } from '../../lib/gaussian/model/structure';
+import { LogisticBlock } from '../../lib/gaussian/contrastive/logistic-loss';
+import { logisticLossEvaluator, lossThreads } from '../../lib/gaussian/contrastive/parallel-loss';
 import { createRng } from '../../lib/random';
 
 test('the sample loss on two threads equals the single-thread loss', () => {

@@ -1,14 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { gridStructure } from '../../lib/gaussian/structure';
-import { relativeFrobeniusError } from '../../lib/gaussian/precision';
-import { localFromData, localFromDense, secondMomentDense } from '../../lib/gaussian/moments';
-import { fitScoreMatchingExact, fitScoreMatchingLocal } from '../../lib/gaussian/score-matching';
-import { fitScoreMatchingBarrier } from '../../lib/gaussian/score-matching-barrier';
-import { fitScoreMatchingRidge, ridgedLocal, validateScoreMatching } from '../../lib/gaussian/sm-validated';
-import { knownSparsePrecision } from '../../lib/gaussian/ground-truth';
-import { sampleByCholesky } from '../../lib/gaussian/sampling';
-import { choleskyOfPrecision } from '../../lib/gaussian/positive-definite';
+import { gridStructure } from '../../lib/gaussian/model/structure';
+import { relativeFrobeniusError } from '../../lib/gaussian/model/precision';
+import { localFromData, localFromDense, secondMomentDense } from '../../lib/gaussian/model/local-moments';
+import { fitScoreMatchingExact, fitScoreMatchingLocal } from '../../lib/gaussian/score-matching/exact';
+import { fitScoreMatchingBarrier } from '../../lib/gaussian/score-matching/barrier';
+import { fitScoreMatchingRidge, ridgedLocal, validateScoreMatching } from '../../lib/gaussian/score-matching/validated';
+import { knownSparsePrecision } from '../../lib/experiments/01-mnist-gaussian/ground-truth';
+import { sampleByCholesky } from '../../lib/gaussian/model/sampling';
+import { choleskyOfPrecision } from '../../lib/gaussian/model/positive-definite';
 
 test('the ridge fit of γ is exactly SM on S + γI', () => {
   const structure = gridStructure(5, 5, 8);

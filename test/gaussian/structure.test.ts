@@ -2,11 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { chooseBackend } from '../../lib/backend';
-import { gridStructure, parameterCount } from '../../lib/gaussian/structure';
-import { createPrecision, precisionTimes, projectDense, quadraticForms, scaleSymmetric, toDense } from '../../lib/gaussian/precision';
-import { localFromData, localFromDense, secondMomentDense } from '../../lib/gaussian/moments';
-import { patternQuadratic } from '../../lib/gaussian/pattern-features';
-import { tfPrecisionTimes, tfQuadraticForms } from '../../lib/gaussian/tf-precision';
+import { gridStructure, parameterCount } from '../../lib/gaussian/model/structure';
+import { createPrecision, precisionTimes, projectDense, quadraticForms, scaleSymmetric, toDense } from '../../lib/gaussian/model/precision';
+import { localFromData, localFromDense, secondMomentDense } from '../../lib/gaussian/model/local-moments';
+import { patternQuadratic } from '../../lib/gaussian/contrastive/pattern-features';
+import { tfPrecisionTimes, tfQuadraticForms } from '../../lib/gaussian/model/tf-precision';
 import { createRng } from '../../lib/random';
 
 function randomPrecision(H: number, W: number, connectivity: 4 | 8, seed: number) {

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { gridStructure, parameterCount } from '../../lib/gaussian/structure';
-import { diagonalPrecision } from '../../lib/gaussian/precision';
-import { smallestEigenvalue } from '../../lib/gaussian/positive-definite';
-import { trainPrecision } from '../../lib/gaussian/train';
+import { gridStructure, parameterCount } from '../../lib/gaussian/model/structure';
+import { diagonalPrecision } from '../../lib/gaussian/model/precision';
+import { smallestEigenvalue } from '../../lib/gaussian/model/positive-definite';
+import { trainPrecision } from '../../lib/gaussian/contrastive/minibatch';
 
 const structure = gridStructure(4, 4, 8);
 

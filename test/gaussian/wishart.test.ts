@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { digamma, expectedFitExcess } from '../../lib/gaussian/wishart';
+import { digamma, expectedFitExcess } from '../../lib/gaussian/evaluation/wishart';
 
 const EULER_GAMMA = 0.5772156649015329;
 

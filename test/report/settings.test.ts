@@ -7,7 +7,7 @@ import { projectRoot } from '../../lib/report/paths';
 import { editDistance, readSetting, SETTINGS, settingProblem, settingProblems } from '../../lib/report/settings';
 import * as definitions from '../../lib/report/settings';
 import { demThreads } from '../../lib/dem/parallel';
-import { lossThreads } from '../../lib/gaussian/parallel-loss';
+import { lossThreads } from '../../lib/gaussian/contrastive/parallel-loss';
 import { chooseBackend } from '../../lib/backend';
 import { photosFolder } from '../../lib/data/photos';
 import { loadMnist } from '../../lib/data/mnist';

@@ -2,14 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { scratchDir } from '../helpers/scratch';
 import { preparePatches } from '../../lib/data/patches';
-import { fitScoreMatchingExact } from '../../lib/gaussian/score-matching';
-import { gridStructure } from '../../lib/gaussian/structure';
-import { createPrecision, toDense } from '../../lib/gaussian/precision';
+import { fitScoreMatchingExact } from '../../lib/gaussian/score-matching/exact';
+import { gridStructure } from '../../lib/gaussian/model/structure';
+import { createPrecision, toDense } from '../../lib/gaussian/model/precision';
 import { eigSymmetric } from '../../lib/linalg/eigen-symmetric';
 import { covariance } from '../../lib/whitening/covariance';
 import { fitPositiveDefiniteScoreMatching } from '../../lib/whitening/learned';
 import { covarianceByDistance, nonPositiveModes, surroundScaledFilter, whiteNoiseDeviation, whitenedDeviation, zcaDeviationForEpsilon } from '../../lib/whitening/diagnostics';
-import { computeNaturalWhitening, loadNaturalWhitening, patchChecksum, saveNaturalWhitening, whitenedNaturalPatches, WHITENING_NAMES } from '../../lib/whitening/natural';
+import { computeNaturalWhitening, loadNaturalWhitening, patchChecksum, saveNaturalWhitening, whitenedNaturalPatches, WHITENING_NAMES } from '../../lib/experiments/02-natural-patches/whitening';
 import { covarianceEigenFromPrecision, spectralFunction, whiten, zcaMatrix } from '../../lib/whitening/whitening';
 import { hasArrays } from '../../lib/report/artifacts';
 

@@ -1,0 +1,168 @@
+// Ground truth: data drawn from a known sparse precision Λ*, so every estimator's error can be
+// measured — relative Frobenius error ‖Λ̂ − Λ*‖_F / ‖Λ*‖_F — as the sample size grows.
+import { createRng } from '../../random';
+import { createPrecision, diagonalPrecision, relativeFrobeniusError, SparsePrecision, toDense } from '../../gaussian/model/precision';
+import { GridStructure } from '../../gaussian/model/structure';
+import { sampleByCholesky } from '../../gaussian/model/sampling';
+import { fitScoreMatchingLocal } from '../../gaussian/score-matching/exact';
+import { fitMaxLikelihood } from '../../gaussian/evaluation/max-likelihood';
+import { localFromData, secondMomentDense } from '../../gaussian/model/local-moments';
+import { exactLogNormaliser, fitNceFullBatch, NceProblem, prepareNce } from '../../gaussian/contrastive/nce';
+import { patternQuadratic } from '../../gaussian/contrastive/pattern-features';
+import { expectedFitExcess } from '../../gaussian/evaluation/wishart';
+import { fitCnceFullBatch } from '../../gaussian/contrastive/cnce';
+import { choleskyOfPrecision, smallestEigenvalue } from '../../gaussian/model/positive-definite';
+import { FullBatchFit } from '../../gaussian/contrastive/full-batch';
+
+/**
+ * A random attractive Λ* on the structure: edges −U(0.1, 0.3) (neighbours positively correlated,
+ * like pixels), diagonal = Σ|edges in the row| + U(0.5, 1): diagonally dominant, so λ_min ≥ 0.5.
+ */
+export function knownSparsePrecision(structure: GridStructure, seed: number): SparsePrecision {
+  const rng = createRng(seed);
+  const p = createPrecision(structure);
+  p.edges.forEach((w) => {
+    for (let e = 0; e < w.length; e++) w[e] = -(0.1 + 0.2 * rng.uniform());
+  });
+  const dense = toDense(p);
+  const D = structure.size;
+  for (let i = 0; i < D; i++) {
+    let rowSum = 0;
+    for (let j = 0; j < D; j++) if (j !== i) rowSum += Math.abs(dense[i * D + j]);
+    p.diagonal[i] = rowSum + 0.5 + 0.5 * rng.uniform();
+  }
+  return p;
+}
+
+export interface GroundTruthSettings {
+  sizes: number[];
+  /** NCE noise-to-data ratios; each gets a pool of ν·N noise rows. */
+  nus: number[];
+  /** Ridge δ of the NCE noise N(0, S + δI). */
+  noiseRidge: number;
+  /** cNCE partners per data row (even: antithetic couples). */
+  kappa: number;
+  seed: number;
+  /** L-BFGS cap for NCE and cNCE (default 1000). */
+  maxIterations?: number;
+  /**
+   * Also fit NCE (ν = nus[0]) with the noise covariance taken from N other rows of the same
+   * distribution ("nce-nu1-other-rows"): a noise that is not fitted to the rows it is contrasted with.
+   */
+  otherRowsNoise?: boolean;
+  /** Which estimators to run (default all four). */
+  estimators?: GroundTruthEstimator[];
+  /** Called after each fit with the fits done and the fits planned (a notebook shows it as progress). */
+  onFit?: (done: number, total: number) => void;
+}
+
+/** One estimator's results, one entry per sample size. */
+export interface GroundTruthSeries {
+  n: number[];
+  rel_frobenius_error: number[];
+  seconds: number[];
+  /** CG iterations for SM, Newton steps for ML, L-BFGS iterations for NCE and cNCE. */
+  iterations: number[];
+  /** Whether the fit reached its tolerance. */
+  converged: boolean[];
+  /**
+   * "converged"; "cone edge" (the loss falls towards a singular Λ: stopped at λ_min < 10⁻³); "separable" (data and
+   * noise are told apart perfectly, the loss is ≈ 0 and flat); or "not converged".
+   */
+  status: FitStatus[];
+  min_eigenvalue: number[];
+}
+
+export interface GroundTruthResults {
+  /** Per method ("sm", "ml", "nce-nu1", …, "cnce"). */
+  methods: Record<string, GroundTruthSeries>;
+  /**
+   * How much the NCE noise N(0, S + δI), fitted to the same N rows, overrates them: the mean over
+   * those rows of log p_n(x) − log p*(x), in nats, against its expectation for δ = 0 (wishart.ts;
+   * ≈ D(D+1)/(4N)).
+   */
+  noiseExcess: { n: number[]; measured_nats: number[]; expected_nats: number[] };
+}
+
+/** sm: score matching; ml: the family's maximum-likelihood fit (the reference); nce, cnce. */
+export type GroundTruthEstimator = 'sm' | 'ml' | 'nce' | 'cnce';
+
+export type FitStatus = 'converged' | 'cone edge' | 'separable' | 'not converged';
+/** NCE and cNCE stop when λ_min falls below this: Λ* has λ_min ≥ 0.5, the SM starts about 0.66. */
+const EDGE_EIGENVALUE = 1e-3;
+/** Below this sample loss a fit that stopped classifies every row correctly with huge margins. */
+const SEPARABLE_LOSS = 1e-6;
+
+/**
+ * Fits every estimator to the first N rows of one seeded sample from N(0, Λ*⁻¹), for each N. SM is
+ * exact (a linear system); NCE and cNCE are their sample losses' minimisers (full-batch L-BFGS,
+ * started from the SM estimate when it is positive definite, else from the diagonal fit 1/Sᵢᵢ: the
+ * losses are convex, so the start changes only the time).
+ */
+export function groundTruthStudy(truth: SparsePrecision, settings: GroundTruthSettings): GroundTruthResults {
+  const { structure } = truth;
+  const D = structure.size;
+  const results: GroundTruthResults = { methods: {}, noiseExcess: { n: [], measured_nats: [], expected_nats: [] } };
+  const record = (method: string, n: number, fit: { precision: SparsePrecision; iterations: number; converged: boolean; seconds: number; loss?: number; stop?: FullBatchFit['stop']; minEigenvalue?: number }) => {
+    const entry = (results.methods[method] ??= { n: [], rel_frobenius_error: [], seconds: [], iterations: [], converged: [], status: [], min_eigenvalue: [] });
+    const minEigenvalue = fit.minEigenvalue ?? smallestEigenvalue(fit.precision);
+    entry.n.push(n);
+    entry.rel_frobenius_error.push(relativeFrobeniusError(fit.precision, truth));
+    entry.seconds.push(fit.seconds);
+    entry.iterations.push(fit.iterations);
+    entry.converged.push(fit.converged);
+    entry.status.push(fit.converged ? 'converged' : fit.stop === 'cone edge' ? 'cone edge' : (fit.loss ?? 1) < SEPARABLE_LOSS ? 'separable' : 'not converged');
+    entry.min_eigenvalue.push(minEigenvalue);
+    settings.onFit?.(++fitsDone, fitsPerSize * settings.sizes.length);
+  };
+  const estimators = settings.estimators ?? ['sm', 'ml', 'nce', 'cnce'];
+  const fitsPerSize = (estimators.includes('sm') ? 1 : 0) + (estimators.includes('ml') ? 1 : 0) + (estimators.includes('cnce') ? 1 : 0)
+    + (estimators.includes('nce') ? settings.nus.length + (settings.otherRowsNoise ? 1 : 0) : 0);
+  let fitsDone = 0;
+  const options = { maxIterations: settings.maxIterations, edgeEigenvalue: EDGE_EIGENVALUE };
+  const largest = Math.max(...settings.sizes);
+  // Rows [largest, largest + N) serve the other-rows noise; the first rows are the same either way.
+  const all = sampleByCholesky(truth, new Float64Array(D), settings.otherRowsNoise ? 2 * largest : largest, settings.seed);
+  for (const n of settings.sizes) {
+    const X = all.subarray(0, n * D);
+    const start = performance.now();
+    // SM and ML read the same local second moments; each one's time includes forming them.
+    const local = localFromData(X, n, structure);
+    const momentSeconds = (performance.now() - start) / 1000;
+    const sm = fitScoreMatchingLocal(local, {});
+    if (estimators.includes('sm')) record('sm', n, { precision: sm.precision, iterations: sm.iterations, converged: true, seconds: (performance.now() - start) / 1000 });
+    if (estimators.includes('ml')) {
+      const mlStart = performance.now();
+      const ml = fitMaxLikelihood(local);
+      const seconds = momentSeconds + (performance.now() - mlStart) / 1000;
+      record('ml', n, { precision: ml.precision, iterations: ml.iterations, converged: ml.converged, seconds });
+    }
+    if (!estimators.includes('nce') && !estimators.includes('cnce')) continue;
+    const S = secondMomentDense(X, n, D);
+    const init = choleskyOfPrecision(sm.precision).ok ? sm.precision : diagonalPrecision(structure, Array.from({ length: D }, (_, i) => 1 / S[i * D + i]));
+    for (let i = 0; i < D; i++) S[i * D + i] += settings.noiseRidge;
+    for (const nu of estimators.includes('nce') ? settings.nus : []) {
+      const problem = prepareNce(X, n, S, Math.round(nu * n), settings.seed + 1);
+      if (nu === settings.nus[0]) recordNoiseExcess(results, truth, problem);
+      record(`nce-nu${nu}`, n, fitNceFullBatch(problem, structure, { ...options, init }));
+    }
+    if (estimators.includes('nce') && settings.otherRowsNoise) {
+      const other = secondMomentDense(all.subarray(largest * D, (largest + n) * D), n, D);
+      for (let i = 0; i < D; i++) other[i * D + i] += settings.noiseRidge;
+      const nu = settings.nus[0];
+      record(`nce-nu${nu}-other-rows`, n, fitNceFullBatch(prepareNce(X, n, other, Math.round(nu * n), settings.seed + 1), structure, { ...options, init }));
+    }
+    if (estimators.includes('cnce')) record('cnce', n, fitCnceFullBatch(X, n, structure, { ...options, init, kappa: settings.kappa, seed: settings.seed + 3 }));
+  }
+  return results;
+}
+
+function recordNoiseExcess(results: GroundTruthResults, truth: SparsePrecision, problem: NceProblem): void {
+  const { D, n } = problem;
+  const logZ = exactLogNormaliser(truth);
+  let excess = 0;
+  for (let r = 0; r < n; r++) excess += problem.dataNoiseLogDensity[r] - (logZ - 0.5 * patternQuadratic(truth.values, problem.data, r * D, truth.structure));
+  results.noiseExcess.n.push(n);
+  results.noiseExcess.measured_nats.push(excess / n);
+  results.noiseExcess.expected_nats.push(expectedFitExcess(D, n));
+}

@@ -1,0 +1,263 @@
+// Noise-contrastive estimation (Gutmann & Hyvärinen 2010/2012) of N(0, Λ⁻¹) with sparse Λ.
+// Model: log p_θ(x) = −½ xᵀΛx + c, with c (≈ −log Z) a free parameter. Noise: N(0, C_n) with
+// C_n = S + δI, the data's full covariance — noise that resembles the data; a diagonal C_n makes
+// the classification trivial and the gradients uninformative. With
+//   G(x) = log p_θ(x) − log p_n(x) − log ν,
+//   loss = mean_data softplus(−G) + ν · mean_noise softplus(G),
+// every term is a softplus (no exp can overflow). When p_θ = p_n and ν = 1, G ≡ 0 and the loss is
+// 2 ln 2. The loss is convex in (Λ, c) (G is linear in them), but only Λ ≻ 0 is a density, so
+// training checks it (train.ts). c is learned as c = c₀ + D·ĉ (c₀ exact for the starting Λ): one
+// Adam step then moves c by ~D·lr nats, the scale on which log-normalisers change.
+import * as tf from '@tensorflow/tfjs';
+import { choleskyOrThrow, logDetFromFactor } from '../../linalg/cholesky';
+import { lowerInverse } from '../../linalg/triangular';
+import { createRng } from '../../random';
+import { createPrecision, SparsePrecision } from '../model/precision';
+import { logDetPrecision } from '../model/positive-definite';
+import { GridStructure, parameterCount } from '../model/structure';
+import { addPatternFeatures, patternQuadratic, sigmoid, softplus } from './pattern-features';
+import { MinibatchFitOptions, trainPrecision, TrainResult } from './minibatch';
+import { FullBatchFit, FullBatchOptions, minimiseLogisticLoss } from './full-batch';
+import { LogisticBlock } from './logistic-loss';
+import { fitStatus, FitStatusRecord } from '../fit-status';
+
+const LOG_2PI = Math.log(2 * Math.PI);
+
+/** Data and noise with their noise log-densities, shared by every structure fitted with NCE. */
+export interface NceProblem {
+  D: number;
+  data: Float32Array;
+  n: number;
+  noise: Float32Array;
+  noiseCount: number;
+  /** log p_n of each data row and of each noise row. */
+  dataNoiseLogDensity: Float64Array;
+  noiseLogDensity: Float64Array;
+}
+
+const NOISE_CHUNK_ROWS = 2048;
+
+/**
+ * Draws `noiseCount` rows y = L ε from N(0, C_n) (C_n = L Lᵀ in float64; the product itself is a
+ * float32 tf.matMul, ~10× faster than JavaScript loops) and evaluates log p_n on data and noise:
+ * log p_n(y) = −½‖L⁻¹y‖² − ½ log det(2π C_n), and L⁻¹y = ε for the noise rows.
+ */
+export function prepareNce(data: Float32Array, n: number, noiseCovariance: Float64Array, noiseCount: number, seed: number): NceProblem {
+  const D = Math.round(Math.sqrt(noiseCovariance.length));
+  if (D * D !== noiseCovariance.length || data.length !== n * D) {
+    throw new Error(`prepareNce: expected ${n} data rows of D values and a D×D noise covariance, got ${data.length} values and ${noiseCovariance.length} covariance entries`);
+  }
+  const L = choleskyOrThrow(noiseCovariance, D, 'NCE noise covariance');
+  const logNormaliser = -0.5 * (logDetFromFactor(L, D) + D * LOG_2PI);
+  const rng = createRng(seed);
+  const noise = new Float32Array(noiseCount * D);
+  const noiseLogDensity = new Float64Array(noiseCount);
+  const Lt = tf.tensor2d(transposeToFloat32(L, D), [D, D]);
+  for (let start = 0; start < noiseCount; start += NOISE_CHUNK_ROWS) {
+    const rows = Math.min(NOISE_CHUNK_ROWS, noiseCount - start);
+    const eps = new Float32Array(rows * D);
+    for (let r = 0; r < rows; r++) {
+      let sq = 0;
+      for (let i = 0; i < D; i++) {
+        const e = rng.normal();
+        eps[r * D + i] = e;
+        sq += e * e;
+      }
+      noiseLogDensity[start + r] = logNormaliser - 0.5 * sq;
+    }
+    noise.set(matMulRows(eps, rows, Lt), start * D);
+  }
+  Lt.dispose();
+  const LinvT = tf.tensor2d(transposeToFloat32(lowerInverse(L, D), D), [D, D]);
+  const dataNoiseLogDensity = new Float64Array(n);
+  for (let start = 0; start < n; start += NOISE_CHUNK_ROWS) {
+    const rows = Math.min(NOISE_CHUNK_ROWS, n - start);
+    const whitened = matMulRows(data.subarray(start * D, (start + rows) * D), rows, LinvT);
+    for (let r = 0; r < rows; r++) {
+      let sq = 0;
+      for (let i = 0; i < D; i++) sq += whitened[r * D + i] * whitened[r * D + i];
+      dataNoiseLogDensity[start + r] = logNormaliser - 0.5 * sq;
+    }
+  }
+  LinvT.dispose();
+  return { D, data, n, noise, noiseCount, dataNoiseLogDensity, noiseLogDensity };
+}
+
+/** rows (r×D) · M (D×D), as float32 via TensorFlow.js. */
+function matMulRows(rows: Float32Array, r: number, M: tf.Tensor2D): Float32Array {
+  const product = tf.tidy(() => tf.matMul(tf.tensor2d(rows, [r, M.shape[0]]), M));
+  const values = product.dataSync() as Float32Array;
+  product.dispose();
+  return values;
+}
+
+function transposeToFloat32(A: Float64Array, D: number): Float32Array {
+  const out = new Float32Array(D * D);
+  for (let i = 0; i < D; i++) for (let j = 0; j < D; j++) out[j * D + i] = A[i * D + j];
+  return out;
+}
+
+/** ½ log det Λ − (D/2) log 2π: the exact c for N(0, Λ⁻¹). */
+export function exactLogNormaliser(precision: SparsePrecision): number {
+  return 0.5 * logDetPrecision(precision, 'NCE precision') - 0.5 * precision.structure.size * LOG_2PI;
+}
+
+/** batchSize counts data rows per step (ν times as many noise rows). */
+export interface NceOptions extends MinibatchFitOptions {
+  nu: number;
+}
+
+export interface NceFit extends TrainResult {
+  /** 'trained' or why not (./fit-status), from the steps skipped at the eigenvalue floor and Λ's change. */
+  status: FitStatusRecord;
+  /** Learned c (model log p = −½xᵀΛx + c). */
+  logNormaliser: number;
+  /** ½ log det Λ − (D/2) log 2π for the learned Λ. */
+  exactLogNormaliser: number;
+  nu: number;
+}
+
+/** The NCE loss terms and gradient at θ = [Λ values, ĉ] on the given rows (exported for tests). */
+export function nceLossAndGradient(
+  problem: NceProblem,
+  structure: GridStructure,
+  nu: number,
+  c0: number,
+  theta: Float64Array,
+  dataRows: ArrayLike<number>,
+  noiseRows: ArrayLike<number>,
+): { terms: { total: number; 'data term': number; 'noise term': number }; gradient: Float64Array } {
+  const { D } = problem;
+  const P = parameterCount(structure);
+  const c = c0 + D * theta[P];
+  const logNu = Math.log(nu);
+  const gradient = new Float64Array(P + 1);
+  let dataTerm = 0;
+  let noiseTerm = 0;
+  for (let b = 0; b < dataRows.length; b++) {
+    const row = dataRows[b];
+    const G = -0.5 * patternQuadratic(theta, problem.data, row * D, structure) + c - problem.dataNoiseLogDensity[row] - logNu;
+    dataTerm += softplus(-G);
+    const weight = sigmoid(-G) / dataRows.length;
+    addPatternFeatures(gradient, 0.5 * weight, problem.data, row * D, structure);
+    gradient[P] -= weight * D;
+  }
+  for (let b = 0; b < noiseRows.length; b++) {
+    const row = noiseRows[b];
+    const G = -0.5 * patternQuadratic(theta, problem.noise, row * D, structure) + c - problem.noiseLogDensity[row] - logNu;
+    noiseTerm += softplus(G);
+    const weight = (nu * sigmoid(G)) / noiseRows.length;
+    addPatternFeatures(gradient, -0.5 * weight, problem.noise, row * D, structure);
+    gradient[P] += weight * D;
+  }
+  dataTerm /= dataRows.length;
+  noiseTerm = (nu * noiseTerm) / noiseRows.length;
+  return { terms: { total: dataTerm + noiseTerm, 'data term': dataTerm, 'noise term': noiseTerm }, gradient };
+}
+
+export interface NceClassification {
+  /** The NCE loss over every data and noise row, and its two terms. */
+  loss: number;
+  dataTerm: number;
+  noiseTerm: number;
+  /** Share of data rows with G > 0 and of noise rows with G < 0 (the classifier's accuracy). */
+  dataCorrect: number;
+  noiseCorrect: number;
+  /** Median of G over the data rows and over the noise rows (nats). */
+  medianDataG: number;
+  medianNoiseG: number;
+}
+
+/**
+ * How well model (Λ, c) tells every data row from every noise row. A loss far above 2 ln 2 with
+ * both accuracies near 1 means the task is easy and the margins huge: NCE's gradient is then
+ * carried by the few misclassified rows.
+ */
+export function nceClassification(problem: NceProblem, precision: SparsePrecision, c: number, nu: number): NceClassification {
+  const { D } = problem;
+  const logNu = Math.log(nu);
+  const dataG = Float64Array.from({ length: problem.n }, (_, r) => -0.5 * patternQuadratic(precision.values, problem.data, r * D, precision.structure) + c - problem.dataNoiseLogDensity[r] - logNu);
+  const noiseG = Float64Array.from({ length: problem.noiseCount }, (_, r) => -0.5 * patternQuadratic(precision.values, problem.noise, r * D, precision.structure) + c - problem.noiseLogDensity[r] - logNu);
+  const mean = (a: Float64Array, f: (g: number) => number) => a.reduce((sum, g) => sum + f(g), 0) / a.length;
+  const median = (a: Float64Array) => Float64Array.from(a).sort()[Math.floor(a.length / 2)];
+  const dataTerm = mean(dataG, (g) => softplus(-g));
+  const noiseTerm = nu * mean(noiseG, (g) => softplus(g));
+  return {
+    loss: dataTerm + noiseTerm,
+    dataTerm,
+    noiseTerm,
+    dataCorrect: mean(dataG, (g) => (g > 0 ? 1 : 0)),
+    noiseCorrect: mean(noiseG, (g) => (g < 0 ? 1 : 0)),
+    medianDataG: median(dataG),
+    medianNoiseG: median(noiseG),
+  };
+}
+
+export function fitNce(problem: NceProblem, structure: GridStructure, options: NceOptions): NceFit {
+  const { nu, batchSize } = options;
+  if (!(nu > 0)) throw new Error(`fitNce: nu must be positive, got ${nu}`);
+  if (structure.size !== problem.D) throw new Error(`fitNce: structure has ${structure.size} pixels, data have ${problem.D}`);
+  const init = options.init ?? identity(structure);
+  const c0 = exactLogNormaliser(init);
+  const noisePerStep = Math.max(1, Math.round(nu * batchSize));
+  const rng = createRng(options.seed);
+  const dataRows = new Int32Array(batchSize);
+  const noiseRows = new Int32Array(noisePerStep);
+  const result = trainPrecision(
+    structure,
+    { precision: init, extras: [0] },
+    (theta) => {
+      for (let b = 0; b < batchSize; b++) dataRows[b] = rng.int(problem.n);
+      for (let b = 0; b < noisePerStep; b++) noiseRows[b] = rng.int(problem.noiseCount);
+      return nceLossAndGradient(problem, structure, nu, c0, theta, dataRows, noiseRows);
+    },
+    {
+      estimator: `NCE (${structure.connectivity}-connected, ν = ${nu})`,
+      steps: options.steps,
+      learningRate: options.learningRate,
+      finalLearningRate: options.finalLearningRate,
+      keepPositiveDefinite: true,
+      eigenvalueFloor: options.eigenvalueFloor,
+    },
+  );
+  const status = fitStatus({ steps: options.steps, skipped: result.skipped, start: init, end: result.precision });
+  const logNormaliser = c0 + problem.D * result.extras[0];
+  return { ...result, nu, status, logNormaliser, exactLogNormaliser: exactLogNormaliser(result.precision) };
+}
+
+export interface NceFullBatchFit extends FullBatchFit {
+  /** noiseCount / n: every noise row of the pool enters the loss. */
+  nu: number;
+  logNormaliser: number;
+  exactLogNormaliser: number;
+}
+
+/**
+ * The NCE estimator of the whole problem — every data row against the whole noise pool, so
+ * ν = noiseCount / n — minimised by full-batch L-BFGS (see full-batch.ts) from `init`.
+ */
+export function fitNceFullBatch(problem: NceProblem, structure: GridStructure, options: FullBatchOptions & { init: SparsePrecision }): NceFullBatchFit {
+  const { D, n, noiseCount } = problem;
+  if (structure.size !== D) throw new Error(`fitNceFullBatch: structure has ${structure.size} pixels, data have ${D}`);
+  const nu = noiseCount / n;
+  const c0 = exactLogNormaliser(options.init);
+  const logNu = Math.log(nu);
+  // G = −½xᵀΛx + c₀ + D·ĉ − log p_n(x) − log ν; data rows score softplus(−G) (z = G), noise rows
+  // ν·softplus(G) (z = −G), each averaged over its own rows.
+  const blocks: LogisticBlock[] = [
+    { images: problem.data, index: allRows(n), offset: problem.dataNoiseLogDensity.map((b) => c0 - b - logNu), sign: 1, weight: 1 / n },
+    { images: problem.noise, index: allRows(noiseCount), offset: problem.noiseLogDensity.map((b) => c0 - b - logNu), sign: -1, weight: nu / noiseCount },
+  ];
+  const fit = minimiseLogisticLoss(structure, { precision: options.init, extra: 0 }, blocks, { ...options, estimator: `NCE (${structure.connectivity}-connected, ν = ${nu}, full batch)`, extraScale: D });
+  return { ...fit, nu, logNormaliser: c0 + D * fit.extras[0], exactLogNormaliser: exactLogNormaliser(fit.precision) };
+}
+
+function allRows(count: number): Int32Array {
+  return Int32Array.from({ length: count }, (_, i) => i);
+}
+
+function identity(structure: GridStructure): SparsePrecision {
+  const p = createPrecision(structure);
+  p.diagonal.fill(1);
+  return p;
+}

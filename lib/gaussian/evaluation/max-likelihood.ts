@@ -1,0 +1,344 @@
+// The model family's own maximum-likelihood fit: covariance selection (Dempster 1972).
+// The mean log-likelihood under N(0, Λ⁻¹) of rows with second moment S is
+//   ℓ(Λ) = ½ (log det Λ − tr(SΛ)) − (D/2) log 2π,
+// strictly concave on the positive definite cone. With Λ restricted to a pattern M (diagonal
+// included), tr(SΛ) reads S only on M, and the gradient is ½ P_M(Λ⁻¹ − S): at the maximiser
+//   (Λ̂⁻¹)ᵢⱼ = Sᵢⱼ for every (i, j) ∈ M,
+// the fit reproduces every variance and neighbour covariance exactly (Λ̂⁻¹ is the completion of S's
+// pattern entries with the largest determinant). A positive definite S guarantees the maximiser exists.
+// This is the reference every other estimator of the same family is judged against.
+//
+// Method: Newton on f(Λ) = tr(SΛ) − log det Λ (= −2ℓ + const). With Z = Λ⁻¹,
+//   ∇f = P_M(S − Z),   ∇²f[V] = P_M(Z V Z),
+// both in "matrix entry" coordinates with the trace inner product ⟨U, V⟩ = Σ_M UᵢⱼVᵢⱼ (an edge counts
+// twice). The Newton system P_M(Z V Z) = P_M(Z − S) is solved by conjugate gradients, truncated at a
+// relative residual η = min(0.1, √(relative gradient)) (superlinear convergence without solving early
+// systems exactly). Each product is −P_M(dZ), the derivative of Λ⁻¹'s band in the direction V
+// (../linalg/banded-derivative: O(D·b²), no dense D×D matrix); the preconditioner is V ↦ P_M(ΛVΛ),
+// the Hessian's exact inverse when M is the full pattern. The step backtracks from 1 until Λ + tV
+// has a Cholesky factor and the Armijo condition holds. Start: diag(1/Sᵢᵢ).
+// Why Newton: neighbouring standardised MNIST pixels are so correlated that first-order methods
+// crawl (L-BFGS took ~5,000 iterations for 4-connected); Newton takes 12 steps and ~420 products
+// for 4- and 8-connected alike.
+import { Banded, bandedInverse, bandedLogDet } from '../../linalg/banded';
+import { bandedInverseDirection } from '../../linalg/banded-derivative';
+import { cholesky } from '../../linalg/cholesky';
+import { createPrecision, SparsePrecision, toDense } from '../model/precision';
+import { edgeEndpoints, GridStructure, neighbourhoods } from '../model/structure';
+import { LocalSecondMoment, localFromData, localFromDense } from '../model/local-moments';
+import { choleskyOfPrecision, toBanded } from '../model/positive-definite';
+
+const LOG_2PI = Math.log(2 * Math.PI);
+const ARMIJO = 1e-4;
+const MAX_BACKTRACKS = 60;
+const ROUND_OFF = 1e-14;
+
+export interface MaxLikelihoodOptions {
+  /** Stop when ‖P_M(Λ⁻¹ − S)‖_F ≤ tolerance · ‖P_M(S)‖_F (default 1e-10). */
+  tolerance?: number;
+  /** Newton steps (default 50; 12 reach 1e-10 on MNIST). */
+  maxIterations?: number;
+}
+
+export interface MaxLikelihoodFit {
+  precision: SparsePrecision;
+  dense(): Float64Array;
+  /** ℓ(Λ̂): mean log-likelihood (nats per row) of the rows whose second moment was fitted. */
+  logLikelihood: number;
+  /** Newton steps, and conjugate-gradient products summed over them. */
+  iterations: number;
+  cgIterations: number;
+  /** ‖P_M(Λ⁻¹ − S)‖_F / ‖P_M(S)‖_F at the end. */
+  relativeGradient: number;
+  /** max over the pattern of |(Λ⁻¹)ᵢⱼ − Sᵢⱼ|, and the same divided by max Sᵢᵢ. */
+  maxPatternGap: number;
+  relativePatternGap: number;
+  converged: boolean;
+}
+
+/** S on the pattern, read from the local blocks (slot 0 of pixel i is i itself, slot 1 + k its class-k partner). */
+export function patternSecondMoment(local: LocalSecondMoment): SparsePrecision {
+  const { structure } = local;
+  const K = local.neighbourhoods.slots;
+  const s = createPrecision(structure);
+  for (let i = 0; i < structure.size; i++) s.diagonal[i] = local.blocks[i * K * K];
+  const { anchors } = edgeEndpoints(structure);
+  s.edges.forEach((w, k) => {
+    for (let e = 0; e < w.length; e++) w[e] = local.blocks[anchors[k][e] * K * K + 1 + k];
+  });
+  return s;
+}
+
+/** From a dense D×D second moment, which must be positive definite (then the maximiser exists). */
+export function fitMaxLikelihoodDense(
+  secondMoment: Float64Array,
+  structure: GridStructure,
+  options: MaxLikelihoodOptions = {},
+): MaxLikelihoodFit {
+  const D = structure.size;
+  if (secondMoment.length !== D * D) {
+    throw new Error(
+      `fitMaxLikelihoodDense: expected a ${D}×${D} second moment (${D * D} values) for the ${structure.height}×${structure.width} grid, ` +
+        `got ${secondMoment.length}`,
+    );
+  }
+  const check = cholesky(secondMoment, D);
+  if (!check.ok) {
+    throw new Error(
+      `fitMaxLikelihoodDense: the second moment is not positive definite (Cholesky pivot ${check.pivot} is ${check.value}); ` +
+        'dequantise or add a ridge',
+    );
+  }
+  return fitMaxLikelihood(localFromDense(secondMoment, structure), options);
+}
+
+/** From data rows X (n×D, centred). */
+export function fitMaxLikelihoodFromData(
+  X: ArrayLike<number>,
+  n: number,
+  structure: GridStructure,
+  options: MaxLikelihoodOptions = {},
+): MaxLikelihoodFit {
+  return fitMaxLikelihood(localFromData(X, n, structure), options);
+}
+
+/** From the local second moments the SM fits use (only S on the pattern is read). */
+export function fitMaxLikelihood(local: LocalSecondMoment, options: MaxLikelihoodOptions = {}): MaxLikelihoodFit {
+  const tolerance = options.tolerance ?? 1e-10;
+  const maxIterations = options.maxIterations ?? 50;
+  const target = patternSecondMoment(local);
+  checkTarget(target);
+  const { structure } = target;
+  const D = structure.size;
+  const P = target.values.length;
+  const ops = patternOperators(structure);
+  const targetNorm = Math.sqrt(ops.inner(target.values, target.values));
+
+  const lambda = createPrecision(structure);
+  for (let i = 0; i < D; i++) lambda.diagonal[i] = 1 / target.diagonal[i];
+  // A positive diagonal always has a Cholesky factor.
+  let state = evaluate(lambda, target)!;
+  let iterations = 0;
+  let cgIterations = 0;
+  let gradient = state.zOnPattern.map((z, j) => target.values[j] - z);
+  let relativeGradient = Math.sqrt(ops.inner(gradient, gradient)) / targetNorm;
+  while (relativeGradient > tolerance && iterations < maxIterations) {
+    const direction = new Float64Array(P);
+    cgIterations += ops.newtonDirection(state, lambda.values, gradient, Math.min(0.1, Math.sqrt(relativeGradient)), direction);
+    const slope = ops.inner(gradient, direction);
+    let step = 1;
+    let next: PatternState | null = null;
+    let trial = lambda;
+    for (let back = 0; back < MAX_BACKTRACKS && !next; back++, step /= 2) {
+      trial = createPrecision(structure, lambda.values.map((v, j) => v + step * direction[j]));
+      const candidate = evaluate(trial, target);
+      if (candidate && acceptable(state, candidate, step * slope, target, ops.inner)) next = candidate;
+    }
+    if (!next) break;
+    lambda.values.set(trial.values);
+    state = next;
+    iterations++;
+    gradient = state.zOnPattern.map((z, j) => target.values[j] - z);
+    relativeGradient = Math.sqrt(ops.inner(gradient, gradient)) / targetNorm;
+  }
+  let maxPatternGap = 0;
+  let maxVariance = 0;
+  for (let j = 0; j < P; j++) maxPatternGap = Math.max(maxPatternGap, Math.abs(gradient[j]));
+  for (let i = 0; i < D; i++) maxVariance = Math.max(maxVariance, target.diagonal[i]);
+  return {
+    precision: lambda,
+    dense: () => toDense(lambda),
+    logLikelihood: -0.5 * state.objective - 0.5 * D * LOG_2PI,
+    iterations,
+    cgIterations,
+    relativeGradient,
+    maxPatternGap,
+    relativePatternGap: maxPatternGap / maxVariance,
+    converged: relativeGradient <= tolerance,
+  };
+}
+
+interface PatternState {
+  factor: Banded;
+  /** Λ⁻¹ inside the band. */
+  inverse: Banded;
+  /** f(Λ) = tr(SΛ) − log det Λ. */
+  objective: number;
+  zOnPattern: Float64Array;
+}
+
+function evaluate(lambda: SparsePrecision, target: SparsePrecision): PatternState | null {
+  const outcome = choleskyOfPrecision(lambda);
+  if (!outcome.ok) return null;
+  const D = lambda.structure.size;
+  let traceSL = 0;
+  for (let j = 0; j < lambda.values.length; j++) traceSL += (j < D ? 1 : 2) * target.values[j] * lambda.values[j];
+  const inverse = bandedInverse(outcome.factor);
+  const w = inverse.bandwidth + 1;
+  const zOnPattern = new Float64Array(lambda.values.length);
+  for (let i = 0; i < D; i++) zOnPattern[i] = inverse.band[i * w];
+  const { anchors, partners } = edgeEndpoints(lambda.structure);
+  let j = D;
+  anchors.forEach((as, k) => {
+    for (let e = 0; e < as.length; e++, j++) zOnPattern[j] = inverse.band[partners[k][e] * w + (partners[k][e] - as[e])];
+  });
+  return { factor: outcome.factor, inverse, objective: traceSL - bandedLogDet(outcome.factor), zOnPattern };
+}
+
+/**
+ * Armijo's sufficient decrease; or, once f no longer resolves the decrease (round-off near the
+ * optimum), a value within round-off of the current one with a smaller gradient.
+ */
+function acceptable(
+  current: PatternState,
+  candidate: PatternState,
+  predicted: number,
+  target: SparsePrecision,
+  inner: (a: Float64Array, b: Float64Array) => number,
+): boolean {
+  if (candidate.objective <= current.objective + ARMIJO * predicted) return true;
+  if (candidate.objective > current.objective + ROUND_OFF * Math.abs(current.objective)) return false;
+  const gap = (state: PatternState) => {
+    const g = state.zOnPattern.map((z, j) => target.values[j] - z);
+    return inner(g, g);
+  };
+  return gap(candidate) < gap(current);
+}
+
+function checkTarget(target: SparsePrecision): void {
+  const D = target.structure.size;
+  for (let i = 0; i < D; i++) {
+    if (!(target.diagonal[i] > 0 && Number.isFinite(target.diagonal[i]))) {
+      const value = target.diagonal[i];
+      throw new Error(`fitMaxLikelihood: second moment of pixel ${i} is ${value}, expected a finite value > 0 (dequantise or add a ridge)`);
+    }
+  }
+  // Each edge's 2×2 block of S must be positive definite, or no Λ⁻¹ can match it.
+  const { anchors, partners } = edgeEndpoints(target.structure);
+  target.edges.forEach((w, k) => {
+    for (let e = 0; e < w.length; e++) {
+      const [a, b] = [anchors[k][e], partners[k][e]];
+      if (!(w[e] * w[e] < target.diagonal[a] * target.diagonal[b])) {
+        throw new Error(
+          `fitMaxLikelihood: S on pixels ${a} and ${b} is not positive definite ` +
+            `(S_ab = ${w[e]}, S_aa = ${target.diagonal[a]}, S_bb = ${target.diagonal[b]}); no Gaussian matches it`,
+        );
+      }
+    }
+  });
+}
+
+interface PatternOperators {
+  /** ⟨U, V⟩ = Σ_M UᵢⱼVᵢⱼ over the pattern, edges counted twice. */
+  inner(a: Float64Array, b: Float64Array): number;
+  /** Fills `out` with the truncated-CG solution of P_M(Z V Z) = −gradient; returns the number of products. */
+  newtonDirection(state: PatternState, lambda: Float64Array, gradient: Float64Array, eta: number, out: Float64Array): number;
+}
+
+/** The Hessian product, the preconditioner and CG on one structure, with their scratch buffers. */
+function patternOperators(structure: GridStructure): PatternOperators {
+  const D = structure.size;
+  const P = D + structure.edgeCount;
+  const { anchors, partners } = edgeEndpoints(structure);
+  const nb = neighbourhoods(structure);
+  const K = nb.slots;
+  // Row and column of every free value (diagonal first, then edges class by class).
+  const rowOf = new Int32Array(P);
+  const colOf = new Int32Array(P);
+  for (let i = 0; i < D; i++) rowOf[i] = colOf[i] = i;
+  let q = D;
+  anchors.forEach((as, k) => {
+    for (let e = 0; e < as.length; e++, q++) {
+      rowOf[q] = as[e];
+      colOf[q] = partners[k][e];
+    }
+  });
+  // Index into the free values of the entry (i, slot s of i), or −1.
+  const valueOfSlot = new Int32Array(D * K).fill(-1);
+  const classStart = [D];
+  structure.edgeClasses.forEach((c, k) => classStart.push(classStart[k] + c.count));
+  for (let i = 0; i < D; i++) {
+    valueOfSlot[i * K] = i;
+    for (let s = 1; s < K; s++) {
+      const e = nb.edgeOfSlot[i * K + s];
+      if (e >= 0) valueOfSlot[i * K + s] = classStart[nb.classOfSlot[s]] + e;
+    }
+  }
+  function inner(a: Float64Array, b: Float64Array): number {
+    let sum = 0;
+    for (let j = 0; j < P; j++) sum += (j < D ? 1 : 2) * a[j] * b[j];
+    return sum;
+  }
+  // Each pixel's neighbourhood (itself included) as a compact list.
+  const columnStart = new Int32Array(D + 1);
+  const columnPixel: number[] = [];
+  for (let k = 0; k < D; k++) {
+    for (let s = 0; s < K; s++) {
+      if (valueOfSlot[k * K + s] < 0) continue;
+      columnPixel.push(nb.pixel[k * K + s]);
+    }
+    columnStart[k + 1] = columnPixel.length;
+  }
+  const pixelList = Int32Array.from(columnPixel);
+  const direction = createPrecision(structure);
+  /** P_M(Z V Z) = −P_M(dZ) for Z = Λ⁻¹ in the direction V, by differentiating the banded recurrences. */
+  function hessianTimes(state: PatternState, v: Float64Array, out: Float64Array) {
+    direction.values.set(v);
+    const dZ = bandedInverseDirection(state.factor, state.inverse, toBanded(direction));
+    const w = dZ.bandwidth + 1;
+    for (let j = 0; j < P; j++) out[j] = -dZ.band[colOf[j] * w + (colOf[j] - rowOf[j])];
+  }
+  // Dense copies of Λ and of the preconditioned vector, nonzero on the pattern only (so never cleared).
+  const lambdaDense = new Float64Array(D * D);
+  const rDense = new Float64Array(D * D);
+  function scatter(values: Float64Array, dense: Float64Array) {
+    for (let j = 0; j < P; j++) dense[rowOf[j] * D + colOf[j]] = dense[colOf[j] * D + rowOf[j]] = values[j];
+  }
+  /** P_M(Λ R Λ): (ΛRΛ)ₐᵦ = Σ_{k ∈ N(a)} Λₐₖ Σ_{l ∈ N(b)} Rₖₗ Λₗᵦ, over the neighbourhoods (self included). */
+  function preconditioner(r: Float64Array, out: Float64Array) {
+    scatter(r, rDense);
+    for (let j = 0; j < P; j++) {
+      const a = rowOf[j];
+      const b = colOf[j];
+      let sum = 0;
+      for (let s = columnStart[a]; s < columnStart[a + 1]; s++) {
+        const k = pixelList[s];
+        let partial = 0;
+        for (let t = columnStart[b]; t < columnStart[b + 1]; t++) {
+          const l = pixelList[t];
+          partial += rDense[k * D + l] * lambdaDense[l * D + b];
+        }
+        sum += lambdaDense[a * D + k] * partial;
+      }
+      out[j] = sum;
+    }
+  }
+  function newtonDirection(state: PatternState, lambda: Float64Array, gradient: Float64Array, eta: number, out: Float64Array): number {
+    out.fill(0);
+    scatter(lambda, lambdaDense);
+    const residual = gradient.map((g) => -g);
+    const z = new Float64Array(P);
+    const product = new Float64Array(P);
+    preconditioner(residual, z);
+    const search = Float64Array.from(z);
+    let rz = inner(residual, z);
+    const stop = eta * Math.sqrt(inner(residual, residual));
+    let products = 0;
+    while (products < P) {
+      hessianTimes(state, search, product);
+      products++;
+      const step = rz / inner(search, product);
+      for (let j = 0; j < P; j++) {
+        out[j] += step * search[j];
+        residual[j] -= step * product[j];
+      }
+      if (Math.sqrt(inner(residual, residual)) <= stop) break;
+      preconditioner(residual, z);
+      const rzNext = inner(residual, z);
+      for (let j = 0; j < P; j++) search[j] = z[j] + (rzNext / rz) * search[j];
+      rz = rzNext;
+    }
+    return products;
+  }
+  return { inner, newtonDirection };
+}

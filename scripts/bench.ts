@@ -1,4 +1,4 @@
-// `npm run bench [-- --no-report] [--repeats N]`: the speed figures of issue #6 on this machine,
+// `npm run bench [-- --no-report] [--repeats N]`: the project's speed figures on this machine,
 // printed as a table and written to report/bench.json. Each figure is the median of several runs
 // after a warm-up run. The quick and full reports are run too (into report/bench/), for their wall
 // time and each notebook's peak memory; --no-report skips them.
@@ -19,7 +19,7 @@ import { eigSymmetric } from '../lib/linalg/eigen-symmetric';
 import { whiten, zcaMatrix } from '../lib/whitening/whitening';
 import { RunStatus } from './report/notebook-format';
 
-/** Targets from issue #6 (2 cores, wasm; null: measured for context only); `higher` says which direction is better. */
+/** Targets (2 cores, wasm; null: measured for context only); `higher` says which direction is better. */
 const TARGETS: Record<string, { target: number | null; higher: boolean; unit: string }> = {
   dem_sm_train_samples_per_second_batch1024: { target: 10_000, higher: true, unit: 'samples/s' },
   dem_sm_train_samples_per_second_batch128: { target: 6_000, higher: true, unit: 'samples/s' },
@@ -120,7 +120,7 @@ async function main(): Promise<void> {
 
   figures.patch_extraction_seconds = await medianSeconds(repeats, () => preparePatches({ nTrain: PATCHES }));
   log('patch_extraction_seconds');
-  // As issue #6 defines it: the 784² eigendecomposition and the whitening of the patches. The
+  // As the target defines it: the 784² eigendecomposition and the whitening of the patches. The
   // covariance they start from is timed on its own (a 50,000×784 product in tfjs, no target).
   const { train } = await preparePatches({ nTrain: PATCHES });
   let C: Float64Array = new Float64Array(0);

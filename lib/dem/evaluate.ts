@@ -75,3 +75,12 @@ export function summarize(values: ArrayLike<number>, n = values.length): Summary
   const variance = head.reduce((acc, v) => acc + (v - mean) ** 2, 0) / (n - 1);
   return { mean, std: Math.sqrt(variance), n };
 }
+
+/**
+ * The score-matching loss of the Gaussian term alone (W = 0, b = 0): ψ(x) = −x/σ², so per sample
+ * ½‖ψ‖² + Σ ∂ψᵢ/∂xᵢ = ‖x‖²/(2σ⁴) − D/σ², whose mean over centred rows of mean pixel variance v is
+ * D·v/(2σ⁴) − D/σ², smallest at σ² = v.
+ */
+export function gaussianTermSmLoss(meanPixelVariance: number, sigma: number, D: number): number {
+  return (D * meanPixelVariance) / (2 * sigma ** 4) - D / sigma ** 2;
+}

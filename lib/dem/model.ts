@@ -48,12 +48,16 @@ export interface DemInit {
   seed: number;
   /**
    * Typical pixel standard deviation of the inputs the model will see (1 for whitened patches).
-   * V starts at N(0, (0.5 / (dataScale·√D))²), so each pre-activation aⱼ = vⱼᵀx has standard deviation
-   * ≈ 0.5: the sigmoids start in their graded range (slope ≥ 0.15 for |a| < 2) instead of saturating,
-   * where all gradients through s = h(1−h) vanish (the N(0, 1) init of earlier attempts gave |a| ≈ 28).
+   * V starts at N(0, (activationScale / (dataScale·√D))²), so each pre-activation aⱼ = vⱼᵀx starts
+   * with standard deviation ≈ activationScale whatever the inputs' scale. (An N(0, 1) V would give
+   * |a| ≈ 28 on whitened patches: saturated sigmoids, whose gradients through h(1−h) vanish.)
    */
   dataScale?: number;
-  /** Standard deviation of the initial pre-activations aⱼ = vⱼᵀx (default 0.5, see dataScale). */
+  /**
+   * Standard deviation of the initial pre-activations aⱼ = vⱼᵀx. The default 0.5 starts every sigmoid
+   * in its graded range (slope ≥ 0.15 for |a| < 2); notebook 03 starts at 6, partly saturated, where
+   * its filters came out localised (the measurements are in docs/decisions.md).
+   */
   activationScale?: number;
   /** W starts at N(0, (wScale/√J)²): u = Wh has standard deviation ≈ wScale·‖h‖/√J ≈ 0.5·wScale. */
   wScale?: number;

@@ -3,7 +3,7 @@
 // and a stop with a clear error at the first non-finite loss term or gradient — before that step's
 // update, so the parameters stay at their last finite values.
 import * as tf from '@tensorflow/tfjs';
-import { createProgress } from '../report/progress';
+import { OnProgress, progressReporter } from '../progress';
 import { createRng, permutation } from '../random';
 import { createAdam } from '../tf/adam';
 import { Dem, PARAM_NAMES, ParamName } from './model';
@@ -37,6 +37,7 @@ export interface TrainOptions {
    * their sigmoids turn into steps through the origin and the filters look like noise.
    */
   fixedFilterNorms?: boolean;
+  onProgress?: OnProgress;
 }
 
 export interface TrainHistory {
@@ -131,7 +132,7 @@ export async function trainDem(model: Dem, train: Float32Array, holdout: Float32
   const optimizer = createAdam(trainable.map((name) => model.params[name]));
   const totalSteps = epochs * stepsPerEpoch;
   const schedule: StepSchedule = { learningRate, finalLearningRate, decayFraction, totalSteps };
-  const progress = createProgress(`DEM ${run}`, totalSteps);
+  const progress = progressReporter(options.onProgress, `DEM ${run}`, totalSteps);
   const history: TrainHistory = {
     run, epochs: 0, steps: 0, batchSize, learningRate, finalLearningRate, decayFraction, threads, trainLoss: [], holdoutLoss: [],
     initialHoldoutLoss: holdoutEval ? meanOf(smLossOfRows(model, holdoutEval)) : NaN,

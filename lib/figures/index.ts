@@ -1,6 +1,5 @@
 // Figures for the notebooks: every helper returns PNG bytes (or an HTML string for tables) that
-// show()/showHtml() put into the notebook.
-export { show, showHtml, inNotebook } from './show';
+// show()/showHtml() of lib/report put into the notebook.
 export { imageGrid, gridLayout } from './image-grid';
 export type { ImageGridOptions, GridImages, Contrast, GridLayout } from './image-grid';
 export { heatmap, heatmapLayout, heatmapRange, percentileRange, subMatrix } from './heatmap';

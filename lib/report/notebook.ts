@@ -18,8 +18,12 @@ export interface NotebookRun {
   name: string;
   size: RunSize;
   backend: BackendChoice;
-  /** Filled by the notebook; saved as JSON together with backend, size and timings. */
-  results: Record<string, unknown>;
+  /**
+   * Filled by the notebook, cell by cell, as free-form JSON (hence `any`: a cell reads back what an
+   * earlier one wrote); saved together with backend, size and timings, every number checked finite.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  results: Record<string, any>;
   /** Marks a number for the report's "results at a glance" table. */
   headline(label: string, path: string, unit?: string): void;
   /** Runs `work`, records its wall time as timings_seconds.<label>, returns its value. */

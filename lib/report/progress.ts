@@ -1,17 +1,10 @@
-// Progress of long loops, shown in place: one display that is overwritten in a notebook, a
-// carriage-return line in a terminal, and a few plain lines in logs (CI), so output never floods.
+// The display of the library's progress events (lib/progress): one display that is overwritten in a
+// notebook, a carriage-return line in a terminal, and a few plain lines in logs (CI), so output never
+// floods. The only module of lib/ that knows the notebook kernel.
 import * as jupyter from 'tslab/dist/jupyter';
 import * as tslab from 'tslab';
+import { OnProgress, Progress, ProgressValues } from '../progress';
 import { PROGRESS, readSetting } from './settings';
-
-/** Extra numbers shown beside the percentage, e.g. { loss: 0.123 }. */
-export type ProgressValues = Record<string, number>;
-
-export interface Progress {
-  update(done: number, values?: ProgressValues): void;
-  /** Prints the final line (with total time) and stops updating. */
-  finish(values?: ProgressValues): void;
-}
 
 const NOTEBOOK_INTERVAL_MS = 500;
 const LOG_INTERVAL_MS = 15_000;
@@ -53,6 +46,7 @@ function chooseSink(): Sink {
   return { kind: 'log', write: (line) => process.stderr.write(`${line}\n`) };
 }
 
+/** A display for one loop; its final line carries the total time. */
 export function createProgress(label: string, total: number): Progress {
   const sink = chooseSink();
   const start = Date.now();
@@ -83,5 +77,22 @@ export function createProgress(label: string, total: number): Progress {
       finished = true;
       sink.write(line(last.done, values ?? last.values, true), true);
     },
+  };
+}
+
+/**
+ * The callback to hand to library code: each label gets its own display, opened at its first event
+ * and closed by its final one (a label seen again after that opens a new display).
+ */
+export function showProgress(): OnProgress {
+  const open = new Map<string, Progress>();
+  return ({ label, done, total, values, final }) => {
+    let progress = open.get(label);
+    if (!progress) open.set(label, (progress = createProgress(label, total)));
+    progress.update(done, values);
+    if (final) {
+      progress.finish(values);
+      open.delete(label);
+    }
   };
 }

@@ -15,7 +15,7 @@
 import { fitScoreMatchingExact, ScoreMatchingFit } from '../gaussian/score-matching/exact';
 import { GridStructure } from '../gaussian/model/structure';
 import { cholesky } from '../linalg/cholesky';
-import { createProgress } from '../report/progress';
+import { OnProgress, progressReporter } from '../progress';
 import { checkSquare } from './covariance';
 
 /** δ / (mean pixel variance), tried in this order; 0 first, so an unridged fit is used when it is valid. */
@@ -60,6 +60,7 @@ export function fitPositiveDefiniteScoreMatching(
   secondMoment: Float64Array,
   structure: GridStructure,
   fractions: number[] = RIDGE_FRACTIONS,
+  onProgress?: OnProgress,
 ): LearnedGaussian {
   const d = structure.size;
   checkSquare('fitPositiveDefiniteScoreMatching (second moment)', secondMoment, d);
@@ -71,7 +72,7 @@ export function fitPositiveDefiniteScoreMatching(
   const meanVariance = trace / d;
   const attempts: RidgeAttempt[] = [];
   let unridgedPrecision: Float64Array | null = null;
-  const progress = createProgress('score matching with ridge δ', fractions.length);
+  const progress = progressReporter(onProgress, 'score matching with ridge δ', fractions.length);
   for (const fraction of fractions) {
     const ridge = fraction * meanVariance;
     const fit = fitScoreMatchingExact(withRidge(secondMoment, d, ridge), structure);

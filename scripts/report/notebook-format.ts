@@ -76,3 +76,34 @@ export function readNotebook(file: string): Notebook {
 export function writeNotebook(file: string, notebook: Notebook): void {
   fs.writeFileSync(file, `${JSON.stringify(notebook, null, 1)}\n`);
 }
+
+const IMPORT = /^import (type )?\{([^}]*)\} from '([^']+)';\n|^import \* as (\w+) from '([^']+)';\n/gm;
+
+/**
+ * A notebook's code cells as one TypeScript module, for the type check and the linter: tslab runs the
+ * cells as one program, but lets a later cell import a name again, so the imports are merged per
+ * module and put first; then every cell's other lines, in order.
+ */
+export function notebookModule(cells: string[]): string {
+  const named = new Map<string, { names: Set<string>; types: Set<string> }>();
+  const namespaces = new Map<string, string>();
+  const bodies = cells.map((source) =>
+    (source.endsWith('\n') ? source : `${source}\n`).replace(IMPORT, (_all, type, names: string | undefined, from: string | undefined, alias: string | undefined, nsFrom: string | undefined) => {
+      if (alias) namespaces.set(alias, nsFrom!);
+      else {
+        const entry = named.get(from!) ?? { names: new Set<string>(), types: new Set<string>() };
+        named.set(from!, entry);
+        for (const name of names!.split(',').map((n) => n.trim()).filter(Boolean)) (type ? entry.types : entry.names).add(name);
+      }
+      return '';
+    }),
+  );
+  const imports = [
+    ...[...namespaces].map(([alias, from]) => `import * as ${alias} from '${from}';`),
+    ...[...named].flatMap(([from, { names, types }]) => [
+      ...(names.size ? [`import { ${[...names].join(', ')} } from '${from}';`] : []),
+      ...([...types].filter((t) => !names.has(t)).length ? [`import type { ${[...types].filter((t) => !names.has(t)).join(', ')} } from '${from}';`] : []),
+    ]),
+  ];
+  return `${imports.join('\n')}\nexport {};\n${bodies.join('\n')}`;
+}

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gridStructure } from '../../lib/gaussian/model/structure';
 import { createPrecision } from '../../lib/gaussian/model/precision';
-import { knownSparsePrecision } from '../../lib/experiments/01-mnist-gaussian/ground-truth';
+import { knownSparsePrecision } from '../../lib/gaussian/model/known-precision';
 import { fitStatus, MIN_RELATIVE_CHANGE, SKIPPED_LIMIT } from '../../lib/gaussian/fit-status';
 
 const structure = gridStructure(6, 6, 8);

@@ -4,7 +4,7 @@ import { gridStructure } from '../../lib/gaussian/model/structure';
 import { toDense } from '../../lib/gaussian/model/precision';
 import { gaussianLogLikelihood, gaussianLogLikelihoods } from '../../lib/gaussian/model/likelihood';
 import { heldoutLogLikelihood, imagesLightingUnseenPixels, median } from '../../lib/gaussian/evaluation/heldout';
-import { knownSparsePrecision } from '../../lib/experiments/01-mnist-gaussian/ground-truth';
+import { knownSparsePrecision } from '../../lib/gaussian/model/known-precision';
 import { sampleByCholesky } from '../../lib/gaussian/model/sampling';
 import { choleskyOrThrow, logDetFromFactor } from '../../lib/linalg/cholesky';
 

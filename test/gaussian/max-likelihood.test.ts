@@ -6,7 +6,7 @@ import { localFromData, localFromDense, secondMomentDense } from '../../lib/gaus
 import { fitMaxLikelihood, fitMaxLikelihoodDense, fitMaxLikelihoodFromData } from '../../lib/gaussian/evaluation/max-likelihood';
 import { fitScoreMatchingExactFromData } from '../../lib/gaussian/score-matching/exact';
 import { gaussianLogLikelihood } from '../../lib/gaussian/model/likelihood';
-import { knownSparsePrecision } from '../../lib/experiments/01-mnist-gaussian/ground-truth';
+import { knownSparsePrecision } from '../../lib/gaussian/model/known-precision';
 import { sampleByCholesky } from '../../lib/gaussian/model/sampling';
 import { choleskyOfPrecision } from '../../lib/gaussian/model/positive-definite';
 import { choleskyOrThrow } from '../../lib/linalg/cholesky';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gridStructure, parameterCount } from '../../lib/gaussian/model/structure';
 import { createPrecision, diagonalPrecision, relativeFrobeniusError } from '../../lib/gaussian/model/precision';
-import { knownSparsePrecision } from '../../lib/experiments/01-mnist-gaussian/ground-truth';
+import { knownSparsePrecision } from '../../lib/gaussian/model/known-precision';
 import { sampleByCholesky } from '../../lib/gaussian/model/sampling';
 import { fitMaxLikelihoodFromData } from '../../lib/gaussian/evaluation/max-likelihood';
 import { adaptiveNceRound, fitNceAdaptive } from '../../lib/gaussian/contrastive/nce-informative';

@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import type { ProgressEvent } from '../../lib/progress';
 import assert from 'node:assert/strict';
 import { chooseBackend } from '../../lib/backend';
 import { gridStructure, parameterCount } from '../../lib/gaussian/model/structure';
@@ -7,7 +8,8 @@ import { secondMomentDense } from '../../lib/gaussian/model/local-moments';
 import { exactLogNormaliser, fitNce, fitNceFullBatch, nceClassification, nceLossAndGradient, prepareNce } from '../../lib/gaussian/contrastive/nce';
 import { chooseEpsilon, cnceLossAndGradient, fitCnce, fitCnceFullBatch } from '../../lib/gaussian/contrastive/cnce';
 import { LogisticBlock, logisticSampleLoss } from '../../lib/gaussian/contrastive/logistic-loss';
-import { groundTruthStudy, knownSparsePrecision } from '../../lib/experiments/01-mnist-gaussian/ground-truth';
+import { groundTruthStudy } from '../../lib/experiments/01-mnist-gaussian/ground-truth';
+import { knownSparsePrecision } from '../../lib/gaussian/model/known-precision';
 import { sampleByCholesky } from '../../lib/gaussian/model/sampling';
 import { createRng } from '../../lib/random';
 
@@ -159,11 +161,12 @@ test('full-batch cNCE recovers a known precision; its partners come in antitheti
 
 test('on an 8×8 ground truth every estimator improves with N, and NCE with ν = 10 beats ν = 1', async () => {
   await chooseBackend();
-  const progress: [number, number][] = [];
-  const onFit = (done: number, total: number) => progress.push([done, total]);
-  const study = groundTruthStudy(knownSparsePrecision(gridStructure(8, 8, 4), 7), { sizes: [500, 2000], nus: [1, 10], noiseRidge: 1e-3, kappa: 10, seed: 41, onFit });
-  // sm, ml, nce-nu1, nce-nu10, cnce at two sizes: ten fits, each reported once.
-  assert.deepEqual(progress, Array.from({ length: 10 }, (_, i) => [i + 1, 10]));
+  const progress: ProgressEvent[] = [];
+  const onProgress = (event: ProgressEvent) => progress.push(event);
+  const study = groundTruthStudy(knownSparsePrecision(gridStructure(8, 8, 4), 7), { sizes: [500, 2000], nus: [1, 10], noiseRidge: 1e-3, kappa: 10, seed: 41, onProgress });
+  // sm, ml, nce-nu1, nce-nu10, cnce at two sizes: ten fits, each reported once, then the end.
+  assert.deepEqual(progress.map((e) => [e.done, e.total, e.final]), [...Array.from({ length: 10 }, (_, i) => [i + 1, 10, false]), [10, 10, true]]);
+  assert.ok(progress.every((e) => e.label === 'ground truth 8×8: fits'), progress[0].label);
   // Measured at these seeds: sm 0.106 → 0.049, NCE ν = 1 0.281 → 0.089, ν = 10 0.149 → 0.051,
   // cNCE 0.291 → 0.141; every fit converged, λ_min ≥ 0.25.
   for (const [method, r] of Object.entries(study.methods)) {

@@ -4,7 +4,7 @@ import { gridStructure } from '../../lib/gaussian/model/structure';
 import { createPrecision, toDense } from '../../lib/gaussian/model/precision';
 import { sampleByCholesky, sampleBySquareRoot } from '../../lib/gaussian/model/sampling';
 import { bitsPerPixel, denseGaussianLogLikelihood, gaussianLogLikelihood } from '../../lib/gaussian/model/likelihood';
-import { knownSparsePrecision } from '../../lib/experiments/01-mnist-gaussian/ground-truth';
+import { knownSparsePrecision } from '../../lib/gaussian/model/known-precision';
 import { eigenvaluesAbove, smallestEigenvalue } from '../../lib/gaussian/model/positive-definite';
 import { alwaysZeroPixels, dequantise } from '../../lib/data/dequantise';
 import { choleskyOrThrow } from '../../lib/linalg/cholesky';

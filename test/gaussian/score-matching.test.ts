@@ -8,7 +8,7 @@ import { localFromData, localFromDense, secondMomentDense } from '../../lib/gaus
 import { fitScoreMatchingExact, fitScoreMatchingExactFromData, scoreMatchingHessianTimes, scoreMatchingLoss } from '../../lib/gaussian/score-matching/exact';
 import { barrierObjective, fitScoreMatchingBarrier } from '../../lib/gaussian/score-matching/barrier';
 import { fitScoreMatchingGradient, tfScoreMatchingLossOfMoments, tfScoreMatchingLossOfRows } from '../../lib/gaussian/score-matching/gradient-fit';
-import { knownSparsePrecision } from '../../lib/experiments/01-mnist-gaussian/ground-truth';
+import { knownSparsePrecision } from '../../lib/gaussian/model/known-precision';
 import { sampleByCholesky } from '../../lib/gaussian/model/sampling';
 import { choleskyOfPrecision } from '../../lib/gaussian/model/positive-definite';
 import { choleskyOrThrow, } from '../../lib/linalg/cholesky';

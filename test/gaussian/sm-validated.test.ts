@@ -6,7 +6,7 @@ import { localFromData, localFromDense, secondMomentDense } from '../../lib/gaus
 import { fitScoreMatchingExact, fitScoreMatchingLocal } from '../../lib/gaussian/score-matching/exact';
 import { fitScoreMatchingBarrier } from '../../lib/gaussian/score-matching/barrier';
 import { fitScoreMatchingRidge, ridgedLocal, validateScoreMatching } from '../../lib/gaussian/score-matching/validated';
-import { knownSparsePrecision } from '../../lib/experiments/01-mnist-gaussian/ground-truth';
+import { knownSparsePrecision } from '../../lib/gaussian/model/known-precision';
 import { sampleByCholesky } from '../../lib/gaussian/model/sampling';
 import { choleskyOfPrecision } from '../../lib/gaussian/model/positive-definite';
 

@@ -1,8 +1,7 @@
 // Ground truth: data drawn from a known sparse precision Λ*, so every estimator's error can be
 // measured — relative Frobenius error ‖Λ̂ − Λ*‖_F / ‖Λ*‖_F — as the sample size grows.
-import { createRng } from '../../random';
-import { createPrecision, diagonalPrecision, relativeFrobeniusError, SparsePrecision, toDense } from '../../gaussian/model/precision';
-import { GridStructure } from '../../gaussian/model/structure';
+import { OnProgress, progressReporter } from '../../progress';
+import { diagonalPrecision, relativeFrobeniusError, SparsePrecision } from '../../gaussian/model/precision';
 import { sampleByCholesky } from '../../gaussian/model/sampling';
 import { fitScoreMatchingLocal } from '../../gaussian/score-matching/exact';
 import { fitMaxLikelihood } from '../../gaussian/evaluation/max-likelihood';
@@ -13,26 +12,6 @@ import { expectedFitExcess } from '../../gaussian/evaluation/wishart';
 import { fitCnceFullBatch } from '../../gaussian/contrastive/cnce';
 import { choleskyOfPrecision, smallestEigenvalue } from '../../gaussian/model/positive-definite';
 import { FullBatchFit } from '../../gaussian/contrastive/full-batch';
-
-/**
- * A random attractive Λ* on the structure: edges −U(0.1, 0.3) (neighbours positively correlated,
- * like pixels), diagonal = Σ|edges in the row| + U(0.5, 1): diagonally dominant, so λ_min ≥ 0.5.
- */
-export function knownSparsePrecision(structure: GridStructure, seed: number): SparsePrecision {
-  const rng = createRng(seed);
-  const p = createPrecision(structure);
-  p.edges.forEach((w) => {
-    for (let e = 0; e < w.length; e++) w[e] = -(0.1 + 0.2 * rng.uniform());
-  });
-  const dense = toDense(p);
-  const D = structure.size;
-  for (let i = 0; i < D; i++) {
-    let rowSum = 0;
-    for (let j = 0; j < D; j++) if (j !== i) rowSum += Math.abs(dense[i * D + j]);
-    p.diagonal[i] = rowSum + 0.5 + 0.5 * rng.uniform();
-  }
-  return p;
-}
 
 export interface GroundTruthSettings {
   sizes: number[];
@@ -52,8 +31,8 @@ export interface GroundTruthSettings {
   otherRowsNoise?: boolean;
   /** Which estimators to run (default all four). */
   estimators?: GroundTruthEstimator[];
-  /** Called after each fit with the fits done and the fits planned (a notebook shows it as progress). */
-  onFit?: (done: number, total: number) => void;
+  /** Told after each fit how many of the planned fits are done. */
+  onProgress?: OnProgress;
 }
 
 /** One estimator's results, one entry per sample size. */
@@ -113,11 +92,13 @@ export function groundTruthStudy(truth: SparsePrecision, settings: GroundTruthSe
     entry.converged.push(fit.converged);
     entry.status.push(fit.converged ? 'converged' : fit.stop === 'cone edge' ? 'cone edge' : (fit.loss ?? 1) < SEPARABLE_LOSS ? 'separable' : 'not converged');
     entry.min_eigenvalue.push(minEigenvalue);
-    settings.onFit?.(++fitsDone, fitsPerSize * settings.sizes.length);
+    progress.update(++fitsDone);
   };
   const estimators = settings.estimators ?? ['sm', 'ml', 'nce', 'cnce'];
   const fitsPerSize = (estimators.includes('sm') ? 1 : 0) + (estimators.includes('ml') ? 1 : 0) + (estimators.includes('cnce') ? 1 : 0)
     + (estimators.includes('nce') ? settings.nus.length + (settings.otherRowsNoise ? 1 : 0) : 0);
+  const side = `${truth.structure.height}×${truth.structure.width}`;
+  const progress = progressReporter(settings.onProgress, `ground truth ${side}: fits`, fitsPerSize * settings.sizes.length);
   let fitsDone = 0;
   const options = { maxIterations: settings.maxIterations, edgeEigenvalue: EDGE_EIGENVALUE };
   const largest = Math.max(...settings.sizes);
@@ -154,6 +135,7 @@ export function groundTruthStudy(truth: SparsePrecision, settings: GroundTruthSe
     }
     if (estimators.includes('cnce')) record('cnce', n, fitCnceFullBatch(X, n, structure, { ...options, init, kappa: settings.kappa, seed: settings.seed + 3 }));
   }
+  progress.finish();
   return results;
 }
 
@@ -165,4 +147,44 @@ function recordNoiseExcess(results: GroundTruthResults, truth: SparsePrecision, 
   results.noiseExcess.n.push(n);
   results.noiseExcess.measured_nats.push(excess / n);
   results.noiseExcess.expected_nats.push(expectedFitExcess(D, n));
+}
+
+/** One row per grid, method and sample size: the table notebook 01 shows. */
+export type GroundTruthRow = {
+  grid: string;
+  method: string;
+  N: number;
+  'relative Frobenius error': number;
+  status: FitStatus;
+  λ_min: number;
+  iterations: number;
+  seconds: number;
+};
+
+/** The studies (keyed by grid, e.g. "8x8") as table rows. */
+export function groundTruthRows(studies: Record<string, GroundTruthResults>): GroundTruthRow[] {
+  return Object.entries(studies).flatMap(([grid, study]) =>
+    Object.entries(study.methods).flatMap(([method, r]) =>
+      r.n.map((N, i) => ({
+        grid, method, N,
+        'relative Frobenius error': r.rel_frobenius_error[i],
+        status: r.status[i],
+        λ_min: r.min_eigenvalue[i],
+        iterations: r.iterations[i],
+        seconds: r.seconds[i],
+      })),
+    ),
+  );
+}
+
+/** The noise-overrating measurements of the studies as table rows (measured against the Wishart expectation). */
+export function noiseExcessRows(studies: Record<string, GroundTruthResults>): { grid: string; N: number; 'measured (nats)': number; 'expected (Wishart)': number }[] {
+  return Object.entries(studies).flatMap(([grid, study]) =>
+    study.noiseExcess.n.map((N, i) => ({ grid, N, 'measured (nats)': study.noiseExcess.measured_nats[i], 'expected (Wishart)': study.noiseExcess.expected_nats[i] })),
+  );
+}
+
+/** One study's error-against-N series, one per method, for errorVsNPlot. */
+export function errorSeries(study: GroundTruthResults): { name: string; n: number[]; error: number[]; converged: boolean[] }[] {
+  return Object.entries(study.methods).map(([name, r]) => ({ name, n: r.n, error: r.rel_frobenius_error, converged: r.converged }));
 }

@@ -8,6 +8,7 @@
 import { gridStructure } from '../../gaussian/model/structure';
 import { eigSymmetric, SymmetricEigen } from '../../linalg/eigen-symmetric';
 import { hasArrays, loadArrays, saveArrays } from '../../report/artifacts';
+import { showProgress } from '../../report/progress';
 import { RunSize, runSize } from '../../report/size';
 import { PatchOptions, PatchSet, preparePatches } from '../../data/patches';
 import { covariance } from '../../whitening/covariance';
@@ -55,7 +56,7 @@ export async function computeNaturalWhitening(patches: PatchSet): Promise<Natura
   const eigenSeconds = lap();
   const zcaEmpirical = zcaMatrix(eigen, EMPIRICAL_EPSILON);
   const zcaSeconds = lap();
-  const learned = fitPositiveDefiniteScoreMatching(cov, gridStructure(patches.side, patches.side, 8));
+  const learned = fitPositiveDefiniteScoreMatching(cov, gridStructure(patches.side, patches.side, 8), undefined, showProgress());
   const scoreMatchingSeconds = lap();
   const learnedEigen = covarianceEigenFromPrecision(learned.precision, d);
   const learnedEigenSeconds = lap();

@@ -1,6 +1,7 @@
 // Notebook 03's runs (which inputs, whitened or raw patches, which σ, how many epochs: its parameters
 // cell lists them), training one, and the preprocessing that puts any other set (MNIST digits) into a
 // run's input space.
+import { showProgress } from '../../report/progress';
 import * as fs from 'fs';
 import * as path from 'path';
 import { resultsDir } from '../../report/notebook';
@@ -50,6 +51,17 @@ export function checkRunSpecs(runs: readonly RunSpec[]): void {
   if (problems.length) throw new Error(`notebook 03 parameters: ${problems.join('; ')}`);
 }
 
+/** ‖x‖ of each row of D values. */
+export function rowNorms(rows: Float32Array, D: number): Float64Array {
+  const norms = new Float64Array(rows.length / D);
+  for (let r = 0; r < norms.length; r++) {
+    let sum = 0;
+    for (let i = r * D; i < (r + 1) * D; i++) sum += rows[i] * rows[i];
+    norms[r] = Math.sqrt(sum);
+  }
+  return norms;
+}
+
 /** Root mean square of all values: the typical pixel standard deviation of centred rows. */
 export function pixelScale(rows: Float32Array): number {
   let sum = 0;
@@ -73,6 +85,7 @@ export async function trainRun(spec: RunSpec, train: Float32Array, holdout: Floa
     seed: settings.seed + 1,
     holdoutRows: settings.holdoutRows,
     fixedFilterNorms: true,
+    onProgress: showProgress(),
   });
   return { model, history };
 }

@@ -7,7 +7,7 @@
 import { createPrecision, SparsePrecision } from '../model/precision';
 import { eigenvaluesAbove, smallestEigenvalue } from '../model/positive-definite';
 import { GridStructure, parameterCount } from '../model/structure';
-import { createProgress } from '../../report/progress';
+import { OnProgress, progressReporter } from '../../progress';
 
 /** Named loss terms (`total` is minimised) and ∂total/∂θ at θ = [precision values, extras]. */
 export type LossAndGradient = (theta: Float64Array, step: number) => { terms: { total: number } & Record<string, number>; gradient: Float64Array };
@@ -27,6 +27,7 @@ export interface TrainOptions {
    * If the start is already below η, the floor becomes half the start's smallest eigenvalue.
    */
   eigenvalueFloor?: number;
+  onProgress?: OnProgress;
 }
 
 /** What the minibatch estimators (NCE, cNCE) are told; trainPrecision gets the rest from them. */
@@ -41,6 +42,7 @@ export interface MinibatchFitOptions {
   init?: SparsePrecision;
   /** Keep λ_min(Λ) ≥ this (see TrainOptions.eigenvalueFloor; default 0). */
   eigenvalueFloor?: number;
+  onProgress?: OnProgress;
 }
 
 export interface TrainResult {
@@ -75,7 +77,7 @@ export function trainPrecision(
   let learningRate = options.learningRate;
   const decay = options.finalLearningRate === undefined ? 1 : Math.pow(options.finalLearningRate / options.learningRate, 1 / Math.max(1, options.steps - 1));
   const curve: number[] = [];
-  const progress = createProgress(options.estimator, options.steps);
+  const progress = progressReporter(options.onProgress, options.estimator, options.steps);
   let stepBacks = 0;
   let skipped = 0;
   // A start already below the floor keeps half its own smallest eigenvalue as the floor.

@@ -218,6 +218,7 @@ export function fitNce(problem: NceProblem, structure: GridStructure, options: N
       finalLearningRate: options.finalLearningRate,
       keepPositiveDefinite: true,
       eigenvalueFloor: options.eigenvalueFloor,
+      onProgress: options.onProgress,
     },
   );
   const status = fitStatus({ steps: options.steps, skipped: result.skipped, start: init, end: result.precision });

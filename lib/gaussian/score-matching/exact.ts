@@ -152,3 +152,12 @@ export function fitScoreMatchingLocal(local: LocalSecondMoment, options: Conjuga
   }
   return { precision: lambda, dense: () => toDense(lambda), loss: scoreMatchingLoss(lambda, local), iterations, relativeResidual };
 }
+
+/**
+ * |J* + ½ tr Λ*| / |J*|: at the exact minimiser of the quadratic J(Λ) = ½ tr(ΛSΛ) − tr Λ the
+ * stationarity condition gives tr(Λ*SΛ*) = tr Λ*, so J* = −½ tr Λ*; a gap well above rounding says
+ * the solver stopped early.
+ */
+export function optimumIdentityGap(fit: ScoreMatchingFit): number {
+  return Math.abs(fit.loss + 0.5 * trace(fit.precision)) / Math.abs(fit.loss);
+}

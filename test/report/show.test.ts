@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { inNotebook, show, showHtml } from '../../lib/figures/show';
+import { inNotebook, show, showHtml } from '../../lib/report/show';
 import { linePlot } from '../../lib/figures/line-plot';
 
 type Written = { data: Record<string, string> };

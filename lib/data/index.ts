@@ -1,0 +1,6 @@
+// The data sets: MNIST digits (idx files or the bundled package) with their dequantisation, and grey
+// patches cut from a folder of photos.
+export * from './mnist';
+export * from './dequantise';
+export * from './patches';
+export * from './photos';

@@ -70,6 +70,11 @@ const EDITS: Record<string, { from: string; to: string; check: (results: Record<
       assert.equal(r.runs['whitened-sigma2'].sigma, 2);
     },
   },
+  '04-dem-samples': {
+    from: 'dsmNoiseStd: 0.1,',
+    to: 'dsmNoiseStd: 0.3,',
+    check: (r) => assert.equal(r.comparison.settings.dsmNoiseStd, 0.3),
+  },
 };
 
 

@@ -71,9 +71,9 @@ const EDITS: Record<string, { from: string; to: string; check: (results: Record<
     },
   },
   '04-dem-samples': {
-    from: 'dsmNoiseStd: 0.1,',
-    to: 'dsmNoiseStd: 0.3,',
-    check: (r) => assert.equal(r.comparison.settings.dsmNoiseStd, 0.3),
+    from: 'dsmNoiseStds: [0.1, 0.5],',
+    to: 'dsmNoiseStds: [0.3],',
+    check: (r) => assert.deepEqual(Object.keys(r.comparison.objectives), ['exact', 'denoising-0.3', 'sliced']),
   },
 };
 

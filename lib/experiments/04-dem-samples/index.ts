@@ -10,8 +10,8 @@ export { D, SIDE, loadPatchInputs, loadTrainedRuns, transformRows } from './inpu
 export type { PatchInputs, TrainedRun } from './inputs';
 export { chainStarts, gaussianSamplerCheck, patchStatistics, runChains } from './sampling';
 export type { ChainRun, ChainSummary, SamplerSettings, GaussianSamplerCheck } from './sampling';
-export { gaussianDsmBias, OBJECTIVES, trainWithObjective } from './objectives';
-export type { ComparisonSettings, GaussianDsmRow, ObjectiveName, ObjectiveRun } from './objectives';
+export { gaussianDsmBias, objectiveSpecs, OBJECTIVES, trainWithObjective } from './objectives';
+export type { ComparisonSettings, GaussianDsmRow, ObjectiveName, ObjectiveRun, ObjectiveSpec } from './objectives';
 export { chainTracePlot, gaussianDsmPlot, holdoutCurves, patchRows, spectrumPlot } from './figures';
 export { gaborFitGrid } from '../../dem/gabor-figures';
 export { checkDerivatives } from '../../dem/check';

@@ -24,22 +24,44 @@ export interface ComparisonSettings {
   activationScale: number;
   wScale: number;
   holdoutRows: number;
-  /** σₙ of denoising SM (whitened patches have unit pixel variance). */
-  dsmNoiseStd: number;
+  /** σₙ of each denoising-SM run (whitened patches have unit pixel variance). */
+  dsmNoiseStds: number[];
   seed: number;
 }
 
-export interface ObjectiveRun {
+/** One training run of the comparison: its objective and, for denoising SM, its noise level. */
+export interface ObjectiveSpec {
+  /** "exact", "denoising-0.1", "sliced": the key in the results JSON. */
+  key: string;
   objective: ObjectiveName;
+  noiseStd?: number;
+  /** For tables and legends, e.g. "denoising SM (σₙ = 0.1)". */
+  label: string;
+}
+
+/** Exact SM, one denoising run per noise level, sliced SM: the runs of the comparison, in that order. */
+export function objectiveSpecs(settings: ComparisonSettings): ObjectiveSpec[] {
+  if (!Array.isArray(settings.dsmNoiseStds) || settings.dsmNoiseStds.some((s) => !(s > 0) || !Number.isFinite(s))) {
+    throw new Error(`notebook 04 parameters: comparison.dsmNoiseStds must be a list of positive numbers, got ${JSON.stringify(settings.dsmNoiseStds)}`);
+  }
+  return [
+    { key: 'exact', objective: 'exact', label: 'exact SM' },
+    ...settings.dsmNoiseStds.map((noiseStd): ObjectiveSpec => ({ key: `denoising-${noiseStd}`, objective: 'denoising', noiseStd, label: `denoising SM (σₙ = ${noiseStd})` })),
+    { key: 'sliced', objective: 'sliced', label: 'sliced SM' },
+  ];
+}
+
+export interface ObjectiveRun {
+  spec: ObjectiveSpec;
   model: Dem;
   history: TrainHistory;
   fits: GaborFit[];
   gabor: GaborBankSummary;
 }
 
-function objectiveFor(name: ObjectiveName, settings: ComparisonSettings): DemObjective | undefined {
-  if (name === 'denoising') return denoisingObjective(settings.dsmNoiseStd, settings.seed + 2);
-  if (name === 'sliced') return slicedObjective(settings.seed + 2);
+function objectiveFor(spec: ObjectiveSpec, settings: ComparisonSettings): DemObjective | undefined {
+  if (spec.objective === 'denoising') return denoisingObjective(spec.noiseStd as number, settings.seed + 2);
+  if (spec.objective === 'sliced') return slicedObjective(settings.seed + 2);
   return undefined;
 }
 
@@ -47,14 +69,15 @@ function objectiveFor(name: ObjectiveName, settings: ComparisonSettings): DemObj
  * Trains the σ = 1 DEM on whitened patches with one objective. Every objective starts from the same
  * parameters (seed), sees the same batches (seed + 1) and runs on one thread, so seconds per epoch compare.
  */
-export async function trainWithObjective(name: ObjectiveName, train: Float32Array, holdout: Float32Array, settings: ComparisonSettings): Promise<ObjectiveRun> {
-  if (!OBJECTIVES.includes(name)) throw new Error(`trainWithObjective: objective "${name}", expected one of ${OBJECTIVES.join(', ')}`);
+export async function trainWithObjective(spec: ObjectiveSpec, train: Float32Array, holdout: Float32Array, settings: ComparisonSettings): Promise<ObjectiveRun> {
+  if (!OBJECTIVES.includes(spec.objective)) throw new Error(`trainWithObjective: objective "${spec.objective}", expected one of ${OBJECTIVES.join(', ')}`);
+  if (spec.objective === 'denoising' && !((spec.noiseStd ?? 0) > 0)) throw new Error(`trainWithObjective: denoising SM needs a positive noiseStd, got ${spec.noiseStd}`);
   const model = createDem(
     { ...DEFAULT_DEM_CONFIG, sigma: 1 },
     { seed: settings.seed, dataScale: pixelScale(train), activationScale: settings.activationScale, wScale: settings.wScale },
   );
   const history = await trainDem(model, train, holdout, {
-    run: `04-${name}`,
+    run: `04-${spec.key}`,
     epochs: settings.epochs,
     batchSize: settings.batchSize,
     learningRate: settings.learningRate,
@@ -64,10 +87,10 @@ export async function trainWithObjective(name: ObjectiveName, train: Float32Arra
     holdoutRows: settings.holdoutRows,
     fixedFilterNorms: true,
     threads: 1,
-    objective: objectiveFor(name, settings),
+    objective: objectiveFor(spec, settings),
   });
   const fits = fitGaborBank(paramArrays(model).V);
-  return { objective: name, model, history, fits, gabor: summariseGaborBank(fits) };
+  return { spec, model, history, fits, gabor: summariseGaborBank(fits) };
 }
 
 export interface GaussianDsmRow {

@@ -3,7 +3,7 @@
 //   J_DSM(θ) = E ½‖ψ(x̃) − ∇ₓ̃ log q(x̃ | x)‖² = E ½‖ψ(x̃) + ε/σₙ‖².
 // Up to a constant free of θ this is the Fisher divergence between the model and the *smoothed* data
 // density q_σₙ = p_data ∗ N(0, σₙ²I), so its optimum is the score of q_σₙ, not of p_data: the noise level
-// is a bias (for Gaussian data of covariance C, the optimum covariance is C + σₙ²I; ./gaussian-dsm).
+// is a bias (for Gaussian data of covariance C, the optimum covariance is C + σₙ²I; ../gaussian/denoising-sm).
 // No Laplacian: one score per sample, O(D·J) like the forward pass, against the exact loss's O(K·J²) extra.
 // The gradient is tfjs autodiff through ./model's analytic score (checked in the tests).
 import * as tf from '@tensorflow/tfjs';

@@ -10,11 +10,9 @@ export { D, SIDE, loadPatchInputs, loadTrainedRuns, transformRows } from './inpu
 export type { PatchInputs, TrainedRun } from './inputs';
 export { chainStarts, gaussianSamplerCheck, patchStatistics, runChains } from './sampling';
 export type { ChainRun, ChainSummary, SamplerSettings, GaussianSamplerCheck } from './sampling';
-export { gaussianDsmBias, objectiveSpecs, OBJECTIVES, trainWithObjective } from './objectives';
+export { gaussianDsmBias, objectiveSpecs, trainWithObjective } from './objectives';
 export type { ComparisonSettings, GaussianDsmRow, ObjectiveName, ObjectiveRun, ObjectiveSpec } from './objectives';
 export { chainTracePlot, gaussianDsmPlot, holdoutCurves, patchRows, spectrumPlot } from './figures';
-export { gaborFitGrid } from '../../dem/gabor-figures';
-export { checkDerivatives } from '../../dem/check';
 
 /** Whitened rows back to pixels: C^{1/2} y + the mean image (grey scale ≈ [0, 1]). */
 export function toPixels(whitened: Float32Array, inputs: PatchInputs): Float32Array {

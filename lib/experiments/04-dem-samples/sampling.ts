@@ -88,7 +88,8 @@ export async function runChains(model: Dem, starts: Float32Array, method: 'ula' 
     method,
     stepSize,
     steps: settings.steps,
-    seed: settings.seed,
+    // ULA gets its own noise: driven by MALA's draws, the two chains would couple and look alike whatever their laws.
+    seed: method === 'ula' ? settings.seed + 1 : settings.seed,
     adapt: method === 'mala' && settings.burnIn > 0 ? { steps: settings.burnIn, target: settings.targetAcceptance } : undefined,
     label,
   });

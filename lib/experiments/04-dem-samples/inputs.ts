@@ -74,16 +74,14 @@ export interface TrainedRun {
   finalHoldoutLoss: number;
 }
 
-const WHITENED_RUN = 'whitened-sigma1';
-const RAW_RUNS = ['raw-sigma1', 'raw-sigma0.1'];
-
 /**
- * Notebook 03's whitened σ = 1 run and the raw run with the lowest final hold-out SM loss (on the same
- * raw hold-out patches the losses of different σ compare: each is a Fisher divergence up to one constant
- * of the data). Throws, saying to run notebook 03 first, when its checkpoints are missing.
+ * Notebook 03's run `whitenedRun` and, of its runs `rawRuns`, the one with the lowest final hold-out SM loss
+ * (on the same raw hold-out patches the losses of different σ compare: each is a Fisher divergence up to
+ * one constant of the data). Throws, saying to run notebook 03 first, when a checkpoint is missing.
  */
-export function loadTrainedRuns(size: RunSize): { whitened: TrainedRun; raw: TrainedRun; rawCandidates: Record<string, number> } {
-  const missing = [WHITENED_RUN, ...RAW_RUNS].filter((run) => !hasDem(run, size));
+export function loadTrainedRuns(size: RunSize, whitenedRun: string, rawRuns: string[]): { whitened: TrainedRun; raw: TrainedRun; rawCandidates: Record<string, number> } {
+  if (rawRuns.length === 0) throw new Error('loadTrainedRuns: name at least one raw run of notebook 03');
+  const missing = [whitenedRun, ...rawRuns].filter((run) => !hasDem(run, size));
   if (missing.length) {
     throw new Error(`notebook 04 samples notebook 03's trained models, but none is saved for size ${size} (${missing.map((r) => `dem-${r}`).join(', ')}): run notebook 03 first (\`npm run report -- --size ${size} --only 02 03\`)`);
   }
@@ -91,8 +89,8 @@ export function loadTrainedRuns(size: RunSize): { whitened: TrainedRun; raw: Tra
     const { model, history } = loadDem(name, size);
     return { name, input, model, history, finalHoldoutLoss: history.holdoutLoss[history.holdoutLoss.length - 1] };
   };
-  const raws = RAW_RUNS.map((name) => load(name, 'raw'));
+  const raws = rawRuns.map((name) => load(name, 'raw'));
   const best = raws.reduce((a, b) => (b.finalHoldoutLoss < a.finalHoldoutLoss ? b : a));
   for (const run of raws) if (run !== best) run.model.dispose();
-  return { whitened: load(WHITENED_RUN, 'whitened'), raw: best, rawCandidates: Object.fromEntries(raws.map((r) => [r.name, r.finalHoldoutLoss])) };
+  return { whitened: load(whitenedRun, 'whitened'), raw: best, rawCandidates: Object.fromEntries(raws.map((r) => [r.name, r.finalHoldoutLoss])) };
 }

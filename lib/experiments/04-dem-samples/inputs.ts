@@ -83,7 +83,7 @@ export function loadTrainedRuns(size: RunSize, whitenedRun: string, rawRuns: str
   if (rawRuns.length === 0) throw new Error('loadTrainedRuns: name at least one raw run of notebook 03');
   const missing = [whitenedRun, ...rawRuns].filter((run) => !hasDem(run, size));
   if (missing.length) {
-    throw new Error(`notebook 04 samples notebook 03's trained models, but none is saved for size ${size} (${missing.map((r) => `dem-${r}`).join(', ')}): run notebook 03 first (\`npm run report -- --size ${size} --only 02 03\`)`);
+    throw new Error(`notebook 04 samples notebook 03's trained models, and ${missing.map((r) => `dem-${r}`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} not saved for size ${size}: run notebook 03 first (\`npm run report -- --size ${size} --only 02 03\`)`);
   }
   const load = (name: string, input: 'whitened' | 'raw'): TrainedRun => {
     const { model, history } = loadDem(name, size);

@@ -23,6 +23,10 @@ import { RunStatus } from './report/notebook-format';
 const TARGETS: Record<string, { target: number | null; higher: boolean; unit: string }> = {
   dem_sm_train_samples_per_second_batch1024: { target: 10_000, higher: true, unit: 'samples/s' },
   dem_sm_train_samples_per_second_batch128: { target: 6_000, higher: true, unit: 'samples/s' },
+  // Notebook 04's comparison, all on one thread: exact SM against its two Laplacian-free substitutes.
+  dem_sm_train_samples_per_second_batch256_threads1: { target: null, higher: true, unit: 'samples/s' },
+  dem_dsm_train_samples_per_second_batch256: { target: null, higher: true, unit: 'samples/s' },
+  dem_ssm_train_samples_per_second_batch256: { target: null, higher: true, unit: 'samples/s' },
   gaussian_sm_exact_seconds: { target: 1, higher: false, unit: 's' },
   nce_fit_seconds_4: { target: 30, higher: false, unit: 's' },
   nce_fit_seconds_8: { target: 30, higher: false, unit: 's' },
@@ -98,6 +102,15 @@ async function main(): Promise<void> {
   for (const batch of [128, 1024]) {
     const key = `dem_sm_train_samples_per_second_batch${batch}`;
     figures[key] = await medianOf(repeats, () => measureTrainThroughput({ batch, steps: Math.max(8, Math.round(16_384 / batch)) }));
+    log(key);
+  }
+
+  for (const [key, objective, threads] of [
+    ['dem_sm_train_samples_per_second_batch256_threads1', 'exact', 1],
+    ['dem_dsm_train_samples_per_second_batch256', 'denoising', 1],
+    ['dem_ssm_train_samples_per_second_batch256', 'sliced', 1],
+  ] as const) {
+    figures[key] = await medianOf(repeats, () => measureTrainThroughput({ batch: 256, steps: 64, threads, objective }));
     log(key);
   }
 

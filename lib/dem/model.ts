@@ -189,9 +189,27 @@ export function scoreAndLaplacian(model: Dem, x: tf.Tensor2D): { score: tf.Tenso
   });
 }
 
+/**
+ * log p and the score per row, without the Laplacian's O(K·J²) term: what a sampler needs at every step
+ * (MALA's acceptance uses both), and the first-order part that denoising and sliced SM differentiate.
+ */
+export function logDensityAndScore(model: Dem, x: tf.Tensor2D): { logp: tf.Tensor1D; score: tf.Tensor2D } {
+  checkInput(model, x);
+  return tf.tidy(() => {
+    const { V, W, b } = model.params;
+    const sigma = model.config.sigma;
+    const { a, u } = hidden(model, x);
+    const quadratic = tf.div(tf.sum(tf.square(x), 1), -2 * sigma ** 2);
+    const logp = tf.addN([quadratic, tf.sum(tf.mul(x, b), 1), tf.sum(stableSoftplus(u), 1)]) as tf.Tensor1D;
+    const r = matMul(tf.sigmoid(u), W); // Wᵀ sigmoid(u) per row, [N, J]
+    const score = tf.add(tf.add(tf.div(x, -(sigma ** 2)), b), matMul(tf.mul(sigmoidSlope(a), r), V)) as tf.Tensor2D;
+    return { logp, score };
+  });
+}
+
 export function score(model: Dem, x: tf.Tensor2D): tf.Tensor2D {
-  const { score: value, laplacian } = scoreAndLaplacian(model, x);
-  laplacian.dispose();
+  const { logp, score: value } = logDensityAndScore(model, x);
+  logp.dispose();
   return value;
 }
 

@@ -1,5 +1,6 @@
 // Score-matching training of the DEM: mini-batch Adam over seeded shuffles of the training rows,
-// the training loss (mean over the epoch's mini-batches) and the hold-out loss after every epoch,
+// the training loss (mean over the epoch's mini-batches) and the hold-out loss after every epoch
+// (always the exact SM loss, also when another objective — denoising or sliced SM — drives the steps),
 // and a stop with a clear error at the first non-finite loss term or gradient — before that step's
 // update, so the parameters stay at their last finite values.
 import * as tf from '@tensorflow/tfjs';
@@ -8,6 +9,7 @@ import { createRng, permutation } from '../random';
 import { createAdam } from '../tf/adam';
 import { Dem, PARAM_NAMES, ParamName } from './model';
 import { SM_TERMS } from './score-matching';
+import { DemObjective } from './objective';
 import { batchGradient, demThreads, gradientPool } from './parallel';
 import { smLossOfRows, meanOf } from './evaluate';
 
@@ -38,6 +40,8 @@ export interface TrainOptions {
    */
   fixedFilterNorms?: boolean;
   onProgress?: OnProgress;
+  /** What the steps minimise (default: the exact SM loss, on `threads` threads); other objectives run on one thread. */
+  objective?: DemObjective;
 }
 
 export interface TrainHistory {
@@ -94,12 +98,12 @@ function checkPositiveInteger(name: string, value: number): void {
 }
 
 /** Raises the error the issue asks for: which run, epoch, step and term went non-finite. */
-function checkFinite(run: string, epoch: number, step: number, stepsPerEpoch: number, termValues: Float32Array | Int32Array | Uint8Array, gradNames: string[]): void {
-  const names = [...SM_TERMS, ...gradNames.map((name) => `gradient of ${name}`)];
+function checkFinite(run: string, objective: string, termNames: readonly string[], epoch: number, step: number, stepsPerEpoch: number, termValues: Float32Array | Int32Array | Uint8Array, gradNames: string[]): void {
+  const names = [...termNames, ...gradNames.map((name) => `gradient of ${name}`)];
   for (let i = 0; i < names.length; i++) {
     if (!Number.isFinite(termValues[i])) {
       throw new Error(
-        `DEM run "${run}": non-finite score-matching training at epoch ${epoch}, step ${step} of ${stepsPerEpoch}: ` +
+        `DEM run "${run}": non-finite ${objective} training at epoch ${epoch}, step ${step} of ${stepsPerEpoch}: ` +
           `${names[i]} = ${termValues[i]} (parameters kept at their values before this step)`,
       );
     }
@@ -125,8 +129,9 @@ export async function trainDem(model: Dem, train: Float32Array, holdout: Float32
 
   const stepsPerEpoch = Math.floor(n / batchSize); // the remainder of each shuffle is left out
   const rng = createRng(seed);
-  const threads = options.threads ?? demThreads();
-  const pool = await gradientPool(model.config, batchSize, threads);
+  const objective = options.objective ?? null;
+  const threads = objective ? 1 : options.threads ?? demThreads();
+  const pool = objective ? null : await gradientPool(model.config, batchSize, threads);
   const batch = new Float32Array(batchSize * D);
   const filterNorms = options.fixedFilterNorms ? tf.norm(model.params.V, 'euclidean', 1, true) : null; // [J, 1]
   const optimizer = createAdam(trainable.map((name) => model.params[name]));
@@ -151,11 +156,11 @@ export async function trainDem(model: Dem, train: Float32Array, holdout: Float32
           batch.set(train.subarray(row * D, (row + 1) * D), i * D);
         }
         const checks = tf.tidy(() => {
-          const { loss, terms, grads } = batchGradient(model, batch, pool);
+          const { loss, terms, grads } = objective ? objective.gradient(model, tf.tensor2d(batch, [batchSize, D])) : batchGradient(model, batch, pool);
           const gradNorms = trainable.map((name) => tf.sum(tf.square(grads[name])));
           // On wasm/cpu/tfjs-node kernels run synchronously: reading these few numbers costs microseconds.
           const values = tf.concat([terms, tf.stack(gradNorms), tf.reshape(loss, [1])]).dataSync();
-          checkFinite(run, epoch, step, stepsPerEpoch, values, [...trainable]);
+          checkFinite(run, objective?.name ?? 'score-matching', objective?.terms ?? SM_TERMS, epoch, step, stepsPerEpoch, values, [...trainable]);
           optimizer.step(trainable.map((name) => grads[name]), stepSize(history.steps, schedule));
           if (filterNorms) model.params.V.assign(tf.mul(model.params.V, tf.div(filterNorms, tf.norm(model.params.V, 'euclidean', 1, true))));
           return values;

@@ -71,6 +71,12 @@ const EDITS: Record<string, { from: string; to: string; check: (results: Record<
       assert.equal(r.runs['whitened-sigma2'].sigma, 2);
     },
   },
+  // Notebook 04 samples notebook 03's runs, so it follows 03's edit to the run it trains instead of whitened-sigma1.
+  '04-dem-samples': {
+    from: "whitenedRun: 'whitened-sigma1',",
+    to: "whitenedRun: 'whitened-sigma2',",
+    check: (r) => assert.equal(r.models.whitened, 'whitened-sigma2'),
+  },
 };
 
 

@@ -5,3 +5,4 @@ export * from './exact';
 export * from './gradient-fit';
 export * from './barrier';
 export * from './validated';
+export * from './denoising';

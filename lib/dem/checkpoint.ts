@@ -1,6 +1,6 @@
 // Trained DEM parameters (and the run's loss curves) saved under report/artifacts/<size>/, so a later
 // cell or notebook reloads them instead of training again.
-import { ArrayRecord, hasArrays, loadArrays, saveArrays } from '../report/artifacts';
+import { ArrayRecord, loadArrays, saveArrays } from '../report/artifacts';
 import { RunSize, runSize } from '../report/size';
 import { Dem, demFromArrays, paramArrays, PARAM_NAMES } from './model';
 import { TrainHistory } from './train';
@@ -27,10 +27,6 @@ export function saveDem(run: string, model: Dem, history: TrainHistory, size: Ru
     history: { data: Float64Array.from(HISTORY_NUMBERS, (key) => history[key]), shape: [HISTORY_NUMBERS.length] },
   };
   return saveArrays(checkpointName(run), record, size);
-}
-
-export function hasDem(run: string, size: RunSize = runSize()): boolean {
-  return hasArrays(checkpointName(run), size);
 }
 
 /** The saved model (fresh variables: dispose it when done) and its training history. */

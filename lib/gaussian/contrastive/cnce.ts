@@ -9,7 +9,7 @@
 import { createRng, Rng } from '../../random';
 import { createPrecision, SparsePrecision } from '../model/precision';
 import { GridStructure, parameterCount } from '../model/structure';
-import { addPatternFeatures, patternQuadratic, sigmoid, softplus } from './pattern-features';
+import { logisticSampleLoss } from './logistic-loss';
 import { MinibatchFitOptions, trainPrecision, TrainResult } from './minibatch';
 import { FullBatchFit, FullBatchOptions, minimiseLogisticLoss } from './full-batch';
 import { fitStatus, FitStatusRecord } from '../fit-status';
@@ -17,33 +17,24 @@ import { fitStatus, FitStatusRecord } from '../fit-status';
 const MAX_EPSILON_ADJUSTMENTS = 60;
 const RULE_PAIRS = 1000;
 
-/** Mean pair loss and its gradient at θ for the given data rows, noise drawn from `rng`. */
+/** Mean pair loss and its gradient at θ for the given data rows, noise drawn from `rng` row by row. */
 export function cnceLossAndGradient(
   theta: Float64Array,
   data: Float32Array,
-  rows: ArrayLike<number>,
+  rows: Int32Array,
   epsilon: number,
   structure: GridStructure,
   rng: Rng,
-  withGradient = true,
 ): { terms: { total: number }; gradient: Float64Array } {
   const D = structure.size;
-  const gradient = new Float64Array(parameterCount(structure));
-  const noisy = new Float64Array(D);
-  let total = 0;
+  const partners = new Float64Array(rows.length * D);
   for (let b = 0; b < rows.length; b++) {
     const offset = rows[b] * D;
-    for (let i = 0; i < D; i++) noisy[i] = data[offset + i] + epsilon * rng.normal();
-    const G = -0.5 * patternQuadratic(theta, data, offset, structure) + 0.5 * patternQuadratic(theta, noisy, 0, structure);
-    total += softplus(-G);
-    if (withGradient) {
-      // ∂softplus(−G)/∂θ = −σ(−G)·∂G/∂θ, with ∂G/∂θ = −½f(x) + ½f(y).
-      const weight = (0.5 * sigmoid(-G)) / rows.length;
-      addPatternFeatures(gradient, weight, data, offset, structure);
-      addPatternFeatures(gradient, -weight, noisy, 0, structure);
-    }
+    for (let i = 0; i < D; i++) partners[b * D + i] = data[offset + i] + epsilon * rng.normal();
   }
-  return { terms: { total: total / rows.length }, gradient };
+  // G = log φ(x) − log φ(y) is the margin of a logistic block with partners y, sign 1, no offset.
+  const { value, gradient } = logisticSampleLoss(theta, [{ images: data, index: rows, partners, sign: 1, weight: 1 / rows.length }], structure, 1);
+  return { terms: { total: value }, gradient };
 }
 
 export interface EpsilonChoice {
@@ -70,7 +61,7 @@ export function chooseEpsilon(data: Float32Array, n: number, structure: GridStru
   let epsilon = 0.5 * meanStd;
   const trace: { epsilon: number; loss: number }[] = [];
   for (let k = 0; k < MAX_EPSILON_ADJUSTMENTS; k++) {
-    const loss = cnceLossAndGradient(start.values, data, rows, epsilon, structure, createRng(seed), false).terms.total;
+    const loss = cnceLossAndGradient(start.values, data, rows, epsilon, structure, createRng(seed)).terms.total;
     trace.push({ epsilon, loss });
     if (loss > 0.9 * Math.LN2) epsilon *= 1.2;
     else if (loss < 0.5 * Math.LN2) epsilon *= 0.5;

@@ -30,7 +30,7 @@
 import { bandedLogDet, bandedSolveLowerTransposed } from '../../linalg/banded';
 import { createRng } from '../../random';
 import { fitStatus, FitStatusRecord } from '../fit-status';
-import { LogisticBlock, logisticSampleLoss } from './logistic-loss';
+import { LogisticBlock, logisticMargins, logisticSampleLoss } from './logistic-loss';
 import { exactLogNormaliser } from './nce';
 import { patternQuadratic, sigmoid, softplus } from './pattern-features';
 import { patternFisher } from '../model/pattern-fisher';
@@ -191,13 +191,8 @@ export function fitNceAdaptive(data: Float32Array, n: number, structure: GridStr
  * from cStart). Each row's z = s(−½xᵀΛx + b) + s·c, so Λ's pass over the rows is made once.
  */
 function lossAtBestC(precision: SparsePrecision, blocks: LogisticBlock[], cStart: number): { loss: number; c: number } {
-  const D = precision.structure.size;
-  const rows = blocks.flatMap(({ images, index, offset, sign, weight }) =>
-    Array.from(index, (row, r) => {
-      const linear = -0.5 * patternQuadratic(precision.values, images, row * D, precision.structure) + (offset ? offset[r] : 0);
-      return { u: sign * linear, sign, weight };
-    }),
-  );
+  const margins = logisticMargins(precision.values, blocks, precision.structure, 1);
+  const rows = blocks.flatMap(({ sign, weight }, k) => Array.from(margins[k], (u) => ({ u, sign, weight })));
   const lossAt = (c: number) => rows.reduce((sum, { u, sign, weight }) => sum + weight * softplus(-(u + sign * c)), 0);
   let c = cStart;
   let loss = lossAt(c);

@@ -6,6 +6,7 @@
 // either — the failure of earlier attempts, whose final losses were 1e-2 … 1e-4).
 // ε rule (theirs, per pair): start at 0.5 × the data's mean per-pixel std; at the starting Λ, grow
 // ε ×1.2 while the loss is within 10% of ln 2, shrink ×0.5 while it is below ½ ln 2.
+import { checkRows, columnVariances } from '../../data/rows';
 import { createRng, Rng } from '../../random';
 import { createPrecision, SparsePrecision } from '../model/precision';
 import { GridStructure, parameterCount } from '../model/structure';
@@ -46,17 +47,8 @@ export interface EpsilonChoice {
 /** The ε rule above, evaluated on a fixed seeded set of pairs at the starting precision. */
 export function chooseEpsilon(data: Float32Array, n: number, structure: GridStructure, start: SparsePrecision, seed: number): EpsilonChoice {
   const D = structure.size;
-  let meanStd = 0;
-  for (let i = 0; i < D; i++) {
-    let sum = 0;
-    let sq = 0;
-    for (let r = 0; r < n; r++) {
-      const v = data[r * D + i];
-      sum += v;
-      sq += v * v;
-    }
-    meanStd += Math.sqrt(Math.max(0, sq / n - (sum / n) ** 2)) / D;
-  }
+  checkRows('chooseEpsilon', data, D, n);
+  const meanStd = columnVariances(data, D).reduce((sum, v) => sum + Math.sqrt(v), 0) / D;
   const rows = Int32Array.from({ length: Math.min(n, RULE_PAIRS) }, (_, i) => i);
   let epsilon = 0.5 * meanStd;
   const trace: { epsilon: number; loss: number }[] = [];
@@ -81,7 +73,7 @@ export interface CnceFit extends TrainResult {
 
 export function fitCnce(data: Float32Array, n: number, structure: GridStructure, options: CnceOptions): CnceFit {
   const D = structure.size;
-  if (data.length !== n * D) throw new Error(`fitCnce: expected ${n} rows of ${D} values, got ${data.length}`);
+  checkRows('fitCnce', data, D, n);
   const init = options.init ?? createPrecision(structure, new Float64Array(parameterCount(structure)).fill(1, 0, D));
   const epsilon = chooseEpsilon(data, n, structure, init, options.seed);
   const rng = createRng(options.seed + 1);
@@ -123,7 +115,7 @@ export interface CnceFullBatchFit extends FullBatchFit {
 export function fitCnceFullBatch(data: Float32Array, n: number, structure: GridStructure, options: FullBatchOptions & { init: SparsePrecision; kappa: number; seed: number }): CnceFullBatchFit {
   const D = structure.size;
   const { kappa } = options;
-  if (data.length !== n * D) throw new Error(`fitCnceFullBatch: expected ${n} rows of ${D} values, got ${data.length}`);
+  checkRows('fitCnceFullBatch', data, D, n);
   if (!(Number.isInteger(kappa) && kappa >= 2 && kappa % 2 === 0)) throw new Error(`fitCnceFullBatch: kappa must be a positive even integer (antithetic couples), got ${kappa}`);
   const epsilon = chooseEpsilon(data, n, structure, options.init, options.seed);
   const rng = createRng(options.seed + 1);

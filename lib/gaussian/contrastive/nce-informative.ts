@@ -28,6 +28,7 @@
 // map whose fixed point the stopping rule can detect (fresh ε would make Λ wander by the Monte
 // Carlo error forever).
 import { bandedLogDet, bandedSolveLowerTransposed } from '../../linalg/banded';
+import { checkRows } from '../../data/rows';
 import { createRng } from '../../random';
 import { fitStatus, FitStatusRecord } from '../fit-status';
 import { LogisticBlock, logisticMargins, logisticSampleLoss } from './logistic-loss';
@@ -123,7 +124,7 @@ export function fitNceAdaptive(data: Float32Array, n: number, structure: GridStr
   const D = structure.size;
   const P = parameterCount(structure);
   const { nu, init } = options;
-  if (data.length !== n * D) throw new Error(`fitNceAdaptive: expected ${n} data rows of ${D} values (${n * D}), got ${data.length}`);
+  checkRows('fitNceAdaptive (data)', data, D, n);
   if (!(nu > 0)) throw new Error(`fitNceAdaptive: nu must be positive, got ${nu}`);
   if (init.values.length !== P || init.structure.size !== D) {
     throw new Error(`fitNceAdaptive: init has ${init.values.length} values on ${init.structure.size} pixels, the structure ${P} on ${D}`);

@@ -1,6 +1,7 @@
 // A sparse symmetric precision Λ on a grid structure, in float64: its free values live in one flat
 // array `values` = [diagonal (D) | edges of class 0 | edges of class 1 | …], with `diagonal` and
 // `edges[k]` as views into it, so solvers can treat Λ as a plain vector.
+import { checkRows } from '../../data/rows';
 import { edgeEndpoints, GridStructure, parameterCount } from './structure';
 
 export interface SparsePrecision {
@@ -88,7 +89,7 @@ export function scaleSymmetric(p: SparsePrecision, a: ArrayLike<number>): Sparse
 /** Λx for each of the n rows of X (n×D, row-major). */
 export function precisionTimes(p: SparsePrecision, X: ArrayLike<number>, n: number): Float64Array {
   const D = p.structure.size;
-  checkRows('precisionTimes', X, n, D);
+  checkRows('precisionTimes', X, D, n);
   const out = new Float64Array(n * D);
   const { anchors, partners } = edgeEndpoints(p.structure);
   for (let row = 0; row < n; row++) {
@@ -109,7 +110,7 @@ export function precisionTimes(p: SparsePrecision, X: ArrayLike<number>, n: numb
 /** xᵀΛx for each of the n rows of X: Σ Λᵢᵢ xᵢ² + 2 Σ_edges w·x_anchor·x_partner (no dense product). */
 export function quadraticForms(p: SparsePrecision, X: ArrayLike<number>, n: number): Float64Array {
   const D = p.structure.size;
-  checkRows('quadraticForms', X, n, D);
+  checkRows('quadraticForms', X, D, n);
   const out = new Float64Array(n);
   const { anchors, partners } = edgeEndpoints(p.structure);
   for (let row = 0; row < n; row++) {
@@ -148,8 +149,4 @@ export function relativeFrobeniusError(estimate: SparsePrecision, truth: SparseP
 
 export function trace(p: SparsePrecision): number {
   return p.diagonal.reduce((sum, v) => sum + v, 0);
-}
-
-function checkRows(caller: string, X: ArrayLike<number>, n: number, D: number): void {
-  if (X.length !== n * D) throw new Error(`${caller}: expected ${n} rows of ${D} values (${n * D}), got ${X.length}`);
 }

@@ -131,9 +131,13 @@ export function quadraticForms(p: SparsePrecision, X: ArrayLike<number>, n: numb
 
 /** ⟨A, B⟩_F = Σᵢⱼ AᵢⱼBᵢⱼ over the pattern (edges count twice: they sit above and below the diagonal). */
 export function frobeniusInner(a: SparsePrecision, b: SparsePrecision): number {
-  const D = a.structure.size;
+  return patternInner(a.values, b.values, a.structure.size);
+}
+
+/** frobeniusInner on free values [diagonal (D) | edges]. */
+export function patternInner(a: ArrayLike<number>, b: ArrayLike<number>, D: number): number {
   let sum = 0;
-  for (let i = 0; i < a.values.length; i++) sum += (i < D ? 1 : 2) * a.values[i] * b.values[i];
+  for (let i = 0; i < a.length; i++) sum += (i < D ? 1 : 2) * a[i] * b[i];
   return sum;
 }
 

@@ -8,8 +8,8 @@
 // ε ×1.2 while the loss is within 10% of ln 2, shrink ×0.5 while it is below ½ ln 2.
 import { checkRows, columnVariances } from '../../data/rows';
 import { createRng, Rng } from '../../random';
-import { createPrecision, SparsePrecision } from '../model/precision';
-import { GridStructure, parameterCount } from '../model/structure';
+import { identityPrecision, SparsePrecision } from '../model/precision';
+import { GridStructure } from '../model/structure';
 import { logisticSampleLoss } from './logistic-loss';
 import { MinibatchFitOptions, trainPrecision, TrainResult } from './minibatch';
 import { FullBatchFit, FullBatchOptions, minimiseLogisticLoss } from './full-batch';
@@ -74,7 +74,7 @@ export interface CnceFit extends TrainResult {
 export function fitCnce(data: Float32Array, n: number, structure: GridStructure, options: CnceOptions): CnceFit {
   const D = structure.size;
   checkRows('fitCnce', data, D, n);
-  const init = options.init ?? createPrecision(structure, new Float64Array(parameterCount(structure)).fill(1, 0, D));
+  const init = options.init ?? identityPrecision(structure);
   const epsilon = chooseEpsilon(data, n, structure, init, options.seed);
   const rng = createRng(options.seed + 1);
   const rows = new Int32Array(options.batchSize);

@@ -19,6 +19,11 @@ export interface LogisticBlock {
   weight: number;
 }
 
+/** The index of a block that takes every row of its images once, in order. */
+export function everyRow(count: number): Int32Array {
+  return Int32Array.from({ length: count }, (_, i) => i);
+}
+
 /** γĉ when θ = [Λ values, ĉ] (length P + 1), else 0. */
 function extraShift(theta: Float64Array, structure: GridStructure, extraScale: number): number {
   const P = parameterCount(structure);

@@ -31,7 +31,7 @@ import { bandedLogDet, bandedSolveLowerTransposed } from '../../linalg/banded';
 import { checkRows } from '../../data/rows';
 import { createRng } from '../../random';
 import { fitStatus, FitStatusRecord } from '../fit-status';
-import { LogisticBlock, logisticMargins, logisticSampleLoss } from './logistic-loss';
+import { everyRow, LogisticBlock, logisticMargins, logisticSampleLoss } from './logistic-loss';
 import { exactLogNormaliser } from './nce';
 import { patternQuadratic, sigmoid, softplus } from './pattern-features';
 import { patternFisher } from '../model/pattern-fisher';
@@ -113,8 +113,8 @@ export function adaptiveNceRound(
   const offsets = (rows: Float32Array, count: number) =>
     Float64Array.from({ length: count }, (_, r) => 0.5 * patternQuadratic(noiseModel.values, rows, r * D, structure) - shift);
   const blocks: LogisticBlock[] = [
-    { images: data, index: allRows(n), offset: offsets(data, n), sign: 1, weight: 1 / n },
-    { images: noise, index: allRows(m), offset: offsets(noise, m), sign: -1, weight: nu / m },
+    { images: data, index: everyRow(n), offset: offsets(data, n), sign: 1, weight: 1 / n },
+    { images: noise, index: everyRow(m), offset: offsets(noise, m), sign: -1, weight: nu / m },
   ];
   return { blocks, noise, exactC };
 }
@@ -217,8 +217,4 @@ function lossAtBestC(precision: SparsePrecision, blocks: LogisticBlock[], cStart
     if (Math.abs(step) <= C_RESOLUTION) break;
   }
   return { loss, c };
-}
-
-function allRows(count: number): Int32Array {
-  return Int32Array.from({ length: count }, (_, i) => i);
 }

@@ -12,13 +12,13 @@ import * as tf from '@tensorflow/tfjs';
 import { choleskyOrThrow, logDetFromFactor } from '../../linalg/cholesky';
 import { lowerInverse } from '../../linalg/triangular';
 import { createRng } from '../../random';
-import { createPrecision, SparsePrecision } from '../model/precision';
+import { identityPrecision, SparsePrecision } from '../model/precision';
 import { logDetPrecision } from '../model/positive-definite';
 import { GridStructure } from '../model/structure';
 import { softplus } from './pattern-features';
 import { MinibatchFitOptions, trainPrecision, TrainResult } from './minibatch';
 import { FullBatchFit, FullBatchOptions, minimiseLogisticLoss } from './full-batch';
-import { LogisticBlock, logisticMargins, logisticSampleLoss } from './logistic-loss';
+import { everyRow, LogisticBlock, logisticMargins, logisticSampleLoss } from './logistic-loss';
 import { fitStatus, FitStatusRecord } from '../fit-status';
 
 const LOG_2PI = Math.log(2 * Math.PI);
@@ -164,7 +164,7 @@ export interface NceClassification {
  * carried by the few misclassified rows.
  */
 export function nceClassification(problem: NceProblem, precision: SparsePrecision, c: number, nu: number): NceClassification {
-  const blocks = nceBlocks(problem, allRows(problem.n), allRows(problem.noiseCount), c, nu);
+  const blocks = nceBlocks(problem, everyRow(problem.n), everyRow(problem.noiseCount), c, nu);
   const [dataG, noiseZ] = logisticMargins(precision.values, blocks, precision.structure, problem.D);
   const noiseG = noiseZ.map((z) => -z);
   const mean = (a: Float64Array, f: (g: number) => number) => a.reduce((sum, g) => sum + f(g), 0) / a.length;
@@ -186,7 +186,7 @@ export function fitNce(problem: NceProblem, structure: GridStructure, options: N
   const { nu, batchSize } = options;
   if (!(nu > 0)) throw new Error(`fitNce: nu must be positive, got ${nu}`);
   if (structure.size !== problem.D) throw new Error(`fitNce: structure has ${structure.size} pixels, data have ${problem.D}`);
-  const init = options.init ?? identity(structure);
+  const init = options.init ?? identityPrecision(structure);
   const c0 = exactLogNormaliser(init);
   const noisePerStep = Math.max(1, Math.round(nu * batchSize));
   const rng = createRng(options.seed);
@@ -230,17 +230,7 @@ export function fitNceFullBatch(problem: NceProblem, structure: GridStructure, o
   if (structure.size !== D) throw new Error(`fitNceFullBatch: structure has ${structure.size} pixels, data have ${D}`);
   const nu = noiseCount / n;
   const c0 = exactLogNormaliser(options.init);
-  const blocks = nceBlocks(problem, allRows(n), allRows(noiseCount), c0, nu);
+  const blocks = nceBlocks(problem, everyRow(n), everyRow(noiseCount), c0, nu);
   const fit = minimiseLogisticLoss(structure, { precision: options.init, extra: 0 }, blocks, { ...options, estimator: `NCE (${structure.connectivity}-connected, ν = ${nu}, full batch)`, extraScale: D });
   return { ...fit, nu, logNormaliser: c0 + D * fit.extras[0], exactLogNormaliser: exactLogNormaliser(fit.precision) };
-}
-
-function allRows(count: number): Int32Array {
-  return Int32Array.from({ length: count }, (_, i) => i);
-}
-
-function identity(structure: GridStructure): SparsePrecision {
-  const p = createPrecision(structure);
-  p.diagonal.fill(1);
-  return p;
 }

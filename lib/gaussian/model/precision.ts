@@ -41,6 +41,11 @@ export function diagonalPrecision(structure: GridStructure, diagonal: ArrayLike<
   return p;
 }
 
+/** The identity on `structure`: the diagonal fit of standardised data, where the minibatch fits start by default. */
+export function identityPrecision(structure: GridStructure): SparsePrecision {
+  return diagonalPrecision(structure, new Float64Array(structure.size).fill(1));
+}
+
 export function copyPrecision(p: SparsePrecision): SparsePrecision {
   return createPrecision(p.structure, p.values);
 }

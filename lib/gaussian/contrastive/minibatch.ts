@@ -4,10 +4,10 @@
 // by a float64 banded Cholesky check after every step: a step that leaves the cone is halved until
 // it stays inside. Parameters stay in float64 here; each estimator supplies its loss terms
 // and gradient (from TensorFlow.js autodiff or from the closed-form gradient of a log-linear model).
+import { createAdamMoments } from '../../linalg/adam';
 import { createPrecision, SparsePrecision } from '../model/precision';
 import { eigenvaluesAbove, smallestEigenvalue } from '../model/positive-definite';
 import { GridStructure, parameterCount } from '../model/structure';
-import { createAdamMoments } from '../../linalg/adam';
 import { createProgress } from '../../report/progress';
 
 /** Named loss terms (`total` is minimised) and ∂total/∂θ at θ = [precision values, extras]. */

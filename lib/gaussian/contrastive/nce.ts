@@ -124,7 +124,11 @@ export interface NceFit extends TrainResult {
  */
 function nceBlocks(problem: NceProblem, dataRows: Int32Array, noiseRows: Int32Array, c: number, nu: number): LogisticBlock[] {
   const logNu = Math.log(nu);
-  const offsets = (rows: Int32Array, logDensity: Float64Array) => Float64Array.from(rows, (row) => c - logDensity[row] - logNu);
+  const offsets = (rows: Int32Array, logDensity: Float64Array) => {
+    const out = new Float64Array(rows.length);
+    for (let r = 0; r < rows.length; r++) out[r] = c - logDensity[rows[r]] - logNu;
+    return out;
+  };
   return [
     { images: problem.data, index: dataRows, offset: offsets(dataRows, problem.dataNoiseLogDensity), sign: 1, weight: 1 / dataRows.length },
     { images: problem.noise, index: noiseRows, offset: offsets(noiseRows, problem.noiseLogDensity), sign: -1, weight: nu / noiseRows.length },

@@ -14,7 +14,7 @@ import { gridStructure } from '../lib/gaussian/model/structure';
 import { fitScoreMatchingExactFromData } from '../lib/gaussian/score-matching/exact';
 import { measureNceFitSeconds, measureSampleLossRowsPerSecond } from './bench/gaussian';
 import { preparePatches } from '../lib/data/patches';
-import { covariance } from '../lib/whitening/covariance';
+import { covariance } from '../lib/data/rows';
 import { eigSymmetric } from '../lib/linalg/eigen-symmetric';
 import { whiten, zcaMatrix } from '../lib/whitening/whitening';
 import { RunStatus } from './report/notebook-format';

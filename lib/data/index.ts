@@ -4,3 +4,4 @@ export * from './mnist';
 export * from './dequantise';
 export * from './patches';
 export * from './photos';
+export * from './rows';

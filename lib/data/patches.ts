@@ -16,6 +16,7 @@
 // the rest repeat one (with fresh dequantisation noise, so a covariance or a hold-out check would
 // look better than the data deserve). Past REPEAT_WARNING_FRACTION a loud warning names the counts;
 // past maxRepeatFraction (default REPEAT_ERROR_FRACTION) it is an error, before any patch is cut.
+import { centreInPlace, columnMeans } from './rows';
 import * as path from 'path';
 import { createRng, permutation, Rng } from '../random';
 import { decodeUsable, GrayImage, listPhotoFiles, photosFolder, shownFolder, SkippedFile, skippedWarning } from './photos';
@@ -284,9 +285,9 @@ export async function preparePatches(options: PatchOptions = {}): Promise<PatchS
 
   const trainSet = extract(images, regions.map((r) => r.train), shuffledOwners(trainCounts, trainRng), side, trainRng);
   const holdoutSet = extract(images, regions.map((r) => r.holdout), shuffledOwners(holdoutCounts, testRng), side, testRng);
-  const mean = perPixelMean(trainSet.out, side * side);
-  subtractMean(trainSet.out, mean);
-  subtractMean(holdoutSet.out, mean);
+  const mean = Float32Array.from(columnMeans(trainSet.out, side * side));
+  centreInPlace(trainSet.out, mean);
+  centreInPlace(holdoutSet.out, mean);
   const finished = performance.now();
 
   return {
@@ -318,17 +319,4 @@ export async function preparePatches(options: PatchOptions = {}): Promise<PatchS
       total: (finished - started) / 1000,
     },
   };
-}
-
-/** Column means of a [n, d] row-major array, accumulated in float64. */
-export function perPixelMean(rows: Float32Array, d: number): Float32Array {
-  const n = rows.length / d;
-  const sum = new Float64Array(d);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) sum[j] += rows[i * d + j];
-  return Float32Array.from(sum, (s) => s / n);
-}
-
-export function subtractMean(rows: Float32Array, mean: Float32Array): void {
-  const d = mean.length;
-  for (let i = 0; i < rows.length; i++) rows[i] -= mean[i % d];
 }

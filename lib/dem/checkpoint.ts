@@ -29,6 +29,7 @@ export function saveDem(run: string, model: Dem, history: TrainHistory, size: Ru
   return saveArrays(checkpointName(run), record, size);
 }
 
+/** Whether a run's checkpoint was saved at this size (notebook 04 names the runs it needs). */
 export function hasDem(run: string, size: RunSize = runSize()): boolean {
   return hasArrays(checkpointName(run), size);
 }

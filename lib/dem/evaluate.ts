@@ -4,21 +4,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { Dem, logDensity } from './model';
 import { smLossRows } from './score-matching';
+import { checkRows } from '../data/rows';
 
 /** Rows per tfjs call: 1,024 keeps the [N·K, J] Laplacian intermediates at 16 MB. */
 const CHUNK_ROWS = 1024;
 
-function checkRows(model: Dem, rows: Float32Array, what: string): number {
-  const D = model.config.inputs;
-  if (rows.length === 0 || rows.length % D !== 0) {
-    throw new Error(`${what}: ${rows.length} values is not a positive whole number of rows of ${D}`);
-  }
-  return rows.length / D;
-}
-
 function perRow(model: Dem, rows: Float32Array, what: string, f: (x: tf.Tensor2D) => tf.Tensor1D): Float64Array {
   const D = model.config.inputs;
-  const n = checkRows(model, rows, what);
+  const n = checkRows(what, rows, D);
   const out = new Float64Array(n);
   for (let start = 0; start < n; start += CHUNK_ROWS) {
     const count = Math.min(CHUNK_ROWS, n - start);
@@ -36,7 +29,7 @@ export function logDensityOfRows(model: Dem, rows: Float32Array): Float64Array {
 /** The Gaussian term −‖x‖²/(2σ²) of every row: the part of log p that ignores the network. */
 export function gaussianTermOfRows(model: Dem, rows: Float32Array): Float64Array {
   const D = model.config.inputs;
-  const n = checkRows(model, rows, 'gaussianTermOfRows');
+  const n = checkRows('gaussianTermOfRows', rows, D);
   const scale = -1 / (2 * model.config.sigma ** 2);
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {

@@ -1,17 +1,14 @@
-// Shared memory between the main thread and one gradient worker (./gradient-worker):
-//   ctrl   Int32   [request, done, status, rows]  — the handshake (Atomics.wait / notify)
-//   sigma  Float64 [1]                            — σ of the current model
-//   params Float32 V, W, b, c                     — written by the main thread before each request
-//                                                   (one buffer shared by all workers)
-//   grads  Float32 V, W, b, c                     — the worker's mean gradient over its rows
-//   terms  Float32 [3]                            — the worker's mean loss terms (SM_TERMS)
-//   rows   Float32 [capacity, D]                  — the worker's share of the batch
-//   error  Uint8   [ERROR_BYTES]                  — UTF-8 text when status = 1
+// Shared memory between the main thread and one gradient worker (./gradient-worker), besides the
+// pool's own control slots (../parallel/pool):
+//   scalars Float64 [σ, rows]                      — σ of the current model, rows in this request
+//   params  Float32 V, W, b, c                     — written by the main thread before each request
+//                                                    (one buffer shared by all workers)
+//   grads   Float32 V, W, b, c                     — the worker's mean gradient over its rows
+//   terms   Float32 [3]                            — the worker's mean loss terms (SM_TERMS)
+//   rows    Float32 [capacity, D]                  — the worker's share of the batch
 import { DemConfig, ParamName, PARAM_NAMES } from './model';
 
-export const CTRL = { request: 0, done: 1, status: 2, rows: 3 } as const;
-const CTRL_SLOTS = 4;
-const ERROR_BYTES = 4096;
+export const SCALARS = { sigma: 0, rows: 1 } as const;
 
 export interface SharedLayout {
   config: DemConfig;
@@ -20,22 +17,18 @@ export interface SharedLayout {
   /** Shared by every worker of a pool. */
   paramBuffer: SharedArrayBuffer;
   /** This worker's own buffers. */
-  ctrlBuffer: SharedArrayBuffer;
-  sigmaBuffer: SharedArrayBuffer;
+  scalarBuffer: SharedArrayBuffer;
   gradBuffer: SharedArrayBuffer;
   termBuffer: SharedArrayBuffer;
   rowBuffer: SharedArrayBuffer;
-  errorBuffer: SharedArrayBuffer;
 }
 
 export interface LayoutViews {
-  ctrl: Int32Array;
-  sigma: Float64Array;
+  scalars: Float64Array;
   params: Record<ParamName, Float32Array>;
   grads: Record<ParamName, Float32Array>;
   terms: Float32Array;
   rows: Float32Array;
-  error: Uint8Array;
 }
 
 export function paramSizes(config: DemConfig): Record<ParamName, number> {
@@ -57,12 +50,10 @@ export function createLayout(config: DemConfig, capacity: number, paramBuffer: S
     config: { ...config },
     capacity,
     paramBuffer,
-    ctrlBuffer: new SharedArrayBuffer(4 * CTRL_SLOTS),
-    sigmaBuffer: new SharedArrayBuffer(8),
+    scalarBuffer: new SharedArrayBuffer(8 * 2),
     gradBuffer: new SharedArrayBuffer(4 * totalParams(config)),
     termBuffer: new SharedArrayBuffer(4 * 3),
     rowBuffer: new SharedArrayBuffer(4 * capacity * config.inputs),
-    errorBuffer: new SharedArrayBuffer(ERROR_BYTES),
   };
 }
 
@@ -80,12 +71,10 @@ function split(buffer: SharedArrayBuffer, config: DemConfig): Record<ParamName, 
 
 export function layoutViews(layout: SharedLayout): LayoutViews {
   return {
-    ctrl: new Int32Array(layout.ctrlBuffer),
-    sigma: new Float64Array(layout.sigmaBuffer),
+    scalars: new Float64Array(layout.scalarBuffer),
     params: split(layout.paramBuffer, layout.config),
     grads: split(layout.gradBuffer, layout.config),
     terms: new Float32Array(layout.termBuffer),
     rows: new Float32Array(layout.rowBuffer),
-    error: new Uint8Array(layout.errorBuffer),
   };
 }

@@ -4,41 +4,28 @@
 // main thread computes its own, and the shares are averaged with weights rows/N. The result equals
 // the single-thread gradient up to float32 rounding (a test compares them); for a fixed thread count
 // training is deterministic. Parameters and rows travel through shared memory (./parallel-layout),
-// the handshake through Atomics, so a step costs a few memory copies and no event-loop round trip.
-import * as os from 'os';
-import { Worker } from 'worker_threads';
+// requests through the project's worker pool (../parallel/pool), so a step costs a few memory copies
+// and no event-loop round trip.
 import * as tf from '@tensorflow/tfjs';
-import { readSharedText, startTypeScriptWorker, waitForSlot } from '../parallel/worker-threads';
-import { DEM_THREADS, readSetting } from '../report/settings';
+import { startPool, threadCount, WorkerPool } from '../parallel/pool';
 import { Dem, DemConfig, PARAM_NAMES } from './model';
 import { smLossAndGradient, SmGradient } from './score-matching';
-import { CTRL, LayoutViews, createLayout, createParamBuffer, layoutViews } from './parallel-layout';
+import { LayoutViews, SCALARS, createLayout, createParamBuffer, layoutViews } from './parallel-layout';
 
-export const THREADS_ENV = DEM_THREADS.name;
-/** A worker that has not answered a request within this time is reported as hung. */
-const WORKER_TIMEOUT_MS = 120_000;
 /** Below this many rows per thread the handshake costs more than the split saves. */
 const MIN_ROWS_PER_THREAD = 32;
 
-/**
- * Threads sharing each batch: LFR_DEM_THREADS if set, else 2 on a machine with at least 2 cores.
- * Fixed at 2 rather than the core count so the same seed gives the same numbers on any machine.
- */
-export function demThreads(env: NodeJS.ProcessEnv = process.env): number {
-  return readSetting(DEM_THREADS, env) ?? Math.min(2, os.availableParallelism ? os.availableParallelism() : os.cpus().length);
-}
-
-interface WorkerSlot {
-  worker: Worker;
-  views: LayoutViews;
-}
+/** Threads sharing each batch: the project's one thread setting (../parallel/pool), under the name the notebooks import. */
+export const demThreads = threadCount;
 
 export interface GradientPool {
   config: DemConfig;
   threads: number;
   capacity: number;
   params: LayoutViews['params'];
-  workers: WorkerSlot[];
+  /** Each worker's buffers. */
+  workers: LayoutViews[];
+  pool: WorkerPool;
 }
 
 let pool: GradientPool | null = null;
@@ -47,49 +34,28 @@ function sameShape(a: DemConfig, b: DemConfig): boolean {
   return a.inputs === b.inputs && a.features === b.features && a.units === b.units;
 }
 
-async function startWorker(layout: ReturnType<typeof createLayout>): Promise<WorkerSlot> {
-  const worker = startTypeScriptWorker('dem/gradient-worker.ts', layout);
-  await new Promise<void>((resolve, reject) => {
-    worker.once('message', () => resolve());
-    worker.once('error', (error) => reject(new Error(`DEM gradient worker failed to start: ${error.message}`)));
-    worker.once('exit', (code) => reject(new Error(`DEM gradient worker exited with code ${code} before it was ready`)));
-  });
-  worker.removeAllListeners();
-  worker.unref(); // an idle worker must not keep a script alive
-  return { worker, views: layoutViews(layout) };
-}
-
 /** Stops the workers (they are also stopped when the process exits). */
 export async function closeGradientPool(): Promise<void> {
   if (!pool) return;
-  const { workers } = pool;
+  const { pool: workers } = pool;
   pool = null;
-  for (const { worker, views } of workers) {
-    Atomics.store(views.ctrl, CTRL.request, -1);
-    Atomics.notify(views.ctrl, CTRL.request);
-    await worker.terminate();
-  }
+  await workers.close();
 }
 
 /**
  * The process-wide pool for models of this shape and batches of up to `capacity` rows, started on
  * first use (≈ 1 s per worker to load tfjs) and reused by later runs; null when threads = 1.
  */
-export async function gradientPool(config: DemConfig, capacity: number, threads = demThreads()): Promise<GradientPool | null> {
+export async function gradientPool(config: DemConfig, capacity: number, threads = threadCount()): Promise<GradientPool | null> {
   if (threads <= 1) return null;
   if (pool && pool.threads === threads && sameShape(pool.config, config) && pool.capacity >= capacity) return pool;
   await closeGradientPool();
   const paramBuffer = createParamBuffer(config);
   const shareCapacity = Math.ceil(capacity / threads);
-  const workers = await Promise.all(Array.from({ length: threads - 1 }, () => startWorker(createLayout(config, shareCapacity, paramBuffer))));
-  pool = { config: { ...config }, threads, capacity, params: workers[0].views.params, workers };
+  const layouts = Array.from({ length: threads - 1 }, () => createLayout(config, shareCapacity, paramBuffer));
+  const workers = layouts.map(layoutViews);
+  pool = { config: { ...config }, threads, capacity, params: workers[0].params, workers, pool: startPool(`DEM gradient worker (J=${config.features}, K=${config.units})`, 'dem/gradient-worker.ts', layouts) };
   return pool;
-}
-
-function waitForWorker(slot: WorkerSlot, request: number): void {
-  const { ctrl } = slot.views;
-  waitForSlot(ctrl, CTRL.done, request, WORKER_TIMEOUT_MS, 'DEM gradient worker', 'answer');
-  if (Atomics.load(ctrl, CTRL.status) !== 0) throw new Error(readSharedText(slot.views.error));
 }
 
 /**
@@ -110,31 +76,28 @@ export function batchGradient(model: Dem, rows: Float32Array, gradients: Gradien
   const share = Math.ceil(N / threads);
   const bounds = Array.from({ length: threads + 1 }, (_, t) => Math.min(N, t * share));
   for (const name of PARAM_NAMES) gradients.params[name].set(model.params[name].dataSync());
-  const requests = gradients.workers.map((slot, w) => {
+  gradients.workers.forEach((views, w) => {
     const [from, to] = [bounds[w + 1], bounds[w + 2]];
-    const { ctrl, rows: shared, sigma } = slot.views;
-    shared.set(rows.subarray(from * D, to * D));
-    sigma[0] = model.config.sigma;
-    Atomics.store(ctrl, CTRL.rows, to - from);
-    const request = Atomics.add(ctrl, CTRL.request, 1) + 1;
-    Atomics.notify(ctrl, CTRL.request);
-    return request;
+    views.rows.set(rows.subarray(from * D, to * D));
+    views.scalars[SCALARS.sigma] = model.config.sigma;
+    views.scalars[SCALARS.rows] = to - from;
+    gradients.pool.request(w);
   });
   const own = tf.tidy(() => smLossAndGradient(model, tf.tensor2d(rows.subarray(0, bounds[1] * D), [bounds[1], D])));
   try {
-    gradients.workers.forEach((slot, w) => waitForWorker(slot, requests[w]));
+    gradients.workers.forEach((_, w) => gradients.pool.wait(w));
   } catch (error) {
     tf.dispose([own.loss, own.terms, ...Object.values(own.grads)]);
     throw error;
   }
   return tf.tidy(() => {
     const weight = (t: number) => (bounds[t + 1] - bounds[t]) / N;
-    const combine = <T extends tf.Tensor>(mine: T, theirs: (slot: WorkerSlot) => Float32Array): T =>
-      tf.addN([tf.mul(mine, weight(0)), ...gradients.workers.map((slot, w) => tf.mul(tf.tensor(theirs(slot), mine.shape), weight(w + 1)))]) as T;
-    const terms = combine(own.terms, (slot) => slot.views.terms);
+    const combine = <T extends tf.Tensor>(mine: T, theirs: (views: LayoutViews) => Float32Array): T =>
+      tf.addN([tf.mul(mine, weight(0)), ...gradients.workers.map((views, w) => tf.mul(tf.tensor(theirs(views), mine.shape), weight(w + 1)))]) as T;
+    const terms = combine(own.terms, (views) => views.terms);
     const grads = {} as SmGradient['grads'];
     for (const name of PARAM_NAMES) {
-      (grads as Record<string, tf.Tensor>)[name] = combine(own.grads[name], (slot) => slot.views.grads[name]);
+      (grads as Record<string, tf.Tensor>)[name] = combine(own.grads[name], (views) => views.grads[name]);
     }
     const loss = tf.sub(tf.sum(terms), model.config.inputs / model.config.sigma ** 2) as tf.Scalar;
     tf.dispose([own.loss, own.terms, ...Object.values(own.grads)]);

@@ -15,11 +15,6 @@ export function createBanded(n: number, bandwidth: number): Banded {
   return { n, bandwidth: b, band: new Float64Array(n * (b + 1)) };
 }
 
-/** Index of entry (i, j), j ≤ i, i − j ≤ b, in the band array. */
-export function bandIndex(m: Banded, i: number, j: number): number {
-  return i * (m.bandwidth + 1) + (i - j);
-}
-
 // Both outcomes carry every field so that code compiled without strictNullChecks (tslab) can read them.
 export type BandedCholesky = { ok: true; factor: Banded; pivot: -1; value: number } | { ok: false; factor: null; pivot: number; value: number };
 

@@ -2,7 +2,7 @@
 // takes and how a value is read. The libraries read their variable through `readSetting` (so a bad
 // value fails where it is used, with the same words), and the report runner calls `settingProblems`
 // before any notebook starts, so that every bad value — and any LFR_* name that is not defined here,
-// such as the typo LFR_THREADS — is listed in one message instead of failing one by one, cells deep.
+// such as the retired LFR_DEM_THREADS — is listed in one message instead of failing one by one, cells deep.
 //
 // An unset or empty variable means "use the default"; the default itself lives with the code that
 // uses it (for example the thread counts depend on the machine's cores).
@@ -62,7 +62,7 @@ function writableFolder(raw: string): Parsed<string> {
 export const RUN_SIZES = ['quick', 'full'] as const;
 export const BACKEND_NAMES = ['tensorflow', 'wasm', 'cpu'] as const;
 export const PROGRESS_MODES = ['on', 'off'] as const;
-export const MAX_DEM_THREADS = 16;
+export const MAX_THREADS = 16;
 
 export const SIZE: Setting<(typeof RUN_SIZES)[number]> = {
   name: 'LFR_SIZE',
@@ -78,18 +78,11 @@ export const BACKEND: Setting<(typeof BACKEND_NAMES)[number]> = {
   parse: oneOf(BACKEND_NAMES),
 };
 
-export const DEM_THREADS: Setting<number> = {
-  name: 'LFR_DEM_THREADS',
-  meaning: 'threads sharing each batch of DEM training (default 2 on a multi-core machine)',
-  expected: `an integer from 1 to ${MAX_DEM_THREADS}`,
-  parse: integerFrom(1, MAX_DEM_THREADS),
-};
-
-export const NCE_THREADS: Setting<1 | 2> = {
-  name: 'LFR_NCE_THREADS',
-  meaning: "threads of the full-batch NCE/cNCE loss in notebook 01's ground truth (default 2 on a multi-core machine)",
-  expected: '1 or 2',
-  parse: (raw) => (raw === '1' || raw === '2' ? accepted(Number(raw) as 1 | 2) : refused()),
+export const THREADS: Setting<number> = {
+  name: 'LFR_THREADS',
+  meaning: "threads sharing DEM training batches and the full-batch NCE/cNCE loss of notebook 01's ground truth (default 2 on a multi-core machine)",
+  expected: `an integer from 1 to ${MAX_THREADS}`,
+  parse: integerFrom(1, MAX_THREADS),
 };
 
 export const PROGRESS: Setting<(typeof PROGRESS_MODES)[number]> = {
@@ -121,7 +114,7 @@ export const MNIST_DIR: Setting<string> = {
 };
 
 /** Every variable the project reads, in the order the runner lists problems. */
-export const SETTINGS: readonly Setting<unknown>[] = [SIZE, BACKEND, DEM_THREADS, NCE_THREADS, PROGRESS, REPORT_DIR, PHOTOS_DIR, MNIST_DIR];
+export const SETTINGS: readonly Setting<unknown>[] = [SIZE, BACKEND, THREADS, PROGRESS, REPORT_DIR, PHOTOS_DIR, MNIST_DIR];
 
 /** The project's own prefix: a variable with it that is not defined above is a typo or a stale name. */
 export const PROJECT_PREFIX = 'LFR_';
@@ -153,7 +146,7 @@ export function editDistance(a: string, b: string): number {
   return previous[b.length];
 }
 
-/** Defined names close to an unknown one: the nearest, when within 4 edits (LFR_THREADS → both thread variables). */
+/** Defined names close to an unknown one: the nearest, when within 4 edits (LFR_DEM_THREADS → LFR_THREADS). */
 function nearestNames(name: string): string[] {
   const distances = SETTINGS.map((s) => ({ name: s.name, distance: editDistance(name, s.name) }));
   const best = Math.min(...distances.map((d) => d.distance));

@@ -1,13 +1,10 @@
-// Adam (Kingma & Ba 2015) on tf.Variables, written out so that the step size can change every step
-// (tf.train.adam fixes it at construction):
-//   m ← β₁m + (1−β₁)g,  v ← β₂v + (1−β₂)g²,  θ ← θ − η · m̂ / (√v̂ + ε),  m̂ = m/(1−β₁ᵗ), v̂ = v/(1−β₂ᵗ).
+// Adam on tf.Variables: the float64 Adam of ../linalg/adam applied to the variables laid end to end.
+// The moments stay in float64 in JavaScript; per step the gradients are read once and each variable
+// is written once, which for the DEM (≈ 55,000 values) costs well under a millisecond.
 import * as tf from '@tensorflow/tfjs';
+import { AdamOptions, createAdamMoments } from '../linalg/adam';
 
-export interface AdamOptions {
-  beta1?: number;
-  beta2?: number;
-  epsilon?: number;
-}
+export type { AdamOptions } from '../linalg/adam';
 
 export interface Adam {
   /** One update of each variable by its gradient (same order as the variables), with step size η. */
@@ -18,35 +15,35 @@ export interface Adam {
 }
 
 export function createAdam(variables: tf.Variable[], options: AdamOptions = {}): Adam {
-  const { beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8 } = options;
-  const firstMoments = variables.map((v) => tf.variable(tf.zerosLike(v), false));
-  const secondMoments = variables.map((v) => tf.variable(tf.zerosLike(v), false));
-  let t = 0;
+  const starts = variables.map((_, i) => variables.slice(0, i).reduce((sum, v) => sum + v.size, 0));
+  const total = variables.reduce((sum, v) => sum + v.size, 0);
+  const moments = createAdamMoments(total, options);
   return {
     get steps() {
-      return t;
+      return moments.steps;
     },
     step(gradients, learningRate) {
       if (gradients.length !== variables.length) {
         throw new Error(`Adam: got ${gradients.length} gradients for ${variables.length} variables`);
       }
-      t++;
-      const correction1 = 1 - beta1 ** t;
-      const correction2 = 1 - beta2 ** t;
+      const flat = new Float64Array(total);
+      gradients.forEach((g, i) => {
+        if (g.size !== variables[i].size) throw new Error(`Adam: gradient ${i} has ${g.size} values, its variable ${variables[i].size}`);
+        flat.set(g.dataSync(), starts[i]);
+      });
+      const direction = moments.direction(flat);
       tf.tidy(() => {
         variables.forEach((variable, i) => {
-          const g = gradients[i];
-          const m = tf.add(tf.mul(firstMoments[i], beta1), tf.mul(g, 1 - beta1));
-          const v = tf.add(tf.mul(secondMoments[i], beta2), tf.mul(tf.square(g), 1 - beta2));
-          firstMoments[i].assign(m);
-          secondMoments[i].assign(v);
-          const update = tf.div(tf.div(m, correction1), tf.add(tf.sqrt(tf.div(v, correction2)), epsilon));
-          variable.assign(tf.sub(variable, tf.mul(update, learningRate)));
+          const values = variable.dataSync();
+          const next = new Float32Array(values.length);
+          // A plain loop: Float32Array.from with a mapping function was measured 70× slower here.
+          for (let k = 0, at = starts[i]; k < values.length; k++, at++) next[k] = values[k] - learningRate * direction[at];
+          variable.assign(tf.tensor(next, variable.shape));
         });
       });
     },
     dispose() {
-      tf.dispose([...firstMoments, ...secondMoments]);
+      // The moments are plain arrays; nothing to free on the tf side.
     },
   };
 }

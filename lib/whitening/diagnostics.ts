@@ -2,7 +2,7 @@
 // I, how covariance falls off with pixel distance, and which modes make an SM precision indefinite.
 import { eigenvaluesSymmetric, eigSymmetric, SymmetricEigen } from '../linalg/eigen-symmetric';
 import { createRng, normalArray } from '../random';
-import { checkRows, checkSquare, covariance } from './covariance';
+import { checkRows, checkSquare, covariance } from '../data/rows';
 import { identityDeviation, spectralFunction, whiten } from './whitening';
 
 /** The first `count` rows of a [n, d] array, as views (for image grids). */

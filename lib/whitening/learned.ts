@@ -16,7 +16,7 @@ import { fitScoreMatchingExact, ScoreMatchingFit } from '../gaussian/score-match
 import { GridStructure } from '../gaussian/model/structure';
 import { cholesky } from '../linalg/cholesky';
 import { OnProgress, progressReporter } from '../progress';
-import { checkSquare } from './covariance';
+import { checkSquare, withRidge } from '../data/rows';
 
 /** δ / (mean pixel variance), tried in this order; 0 first, so an unridged fit is used when it is valid. */
 export const RIDGE_FRACTIONS = [0, 1 / 64, 1 / 32, 1 / 16, 1 / 8, 1 / 4, 1 / 2, 1];
@@ -44,12 +44,6 @@ export interface LearnedGaussian {
   /** Dense Λ of the first fraction tried (δ = 0 with the default grid), kept to show why a ridge was needed. */
   unridgedPrecision: Float64Array;
   attempts: RidgeAttempt[];
-}
-
-function withRidge(secondMoment: Float64Array, d: number, ridge: number): Float64Array {
-  const out = Float64Array.from(secondMoment);
-  for (let i = 0; i < d; i++) out[i * d + i] += ridge;
-  return out;
 }
 
 /**

@@ -12,7 +12,7 @@ import { chooseBackend } from '../backend';
 import { choleskyOrThrow } from '../linalg/cholesky';
 import { eigSymmetric, SymmetricEigen } from '../linalg/eigen-symmetric';
 import { lowerInverse } from '../linalg/triangular';
-import { checkRows, checkSquare } from './covariance';
+import { checkRows, checkSquare, withRidge } from '../data/rows';
 
 /** Rows per tf product (see covariance.ts: 2,500–5,000 measured fastest). */
 const CHUNK_ROWS = 2_500;
@@ -82,9 +82,7 @@ export function pcaMatrix(eig: SymmetricEigen, epsilon = 0): Float64Array {
 export function choleskyWhiteningMatrix(covariance: Float64Array, d: number, epsilon = 0): Float64Array {
   checkSquare('choleskyWhiteningMatrix', covariance, d);
   checkEpsilon(epsilon);
-  const shifted = Float64Array.from(covariance);
-  for (let i = 0; i < d; i++) shifted[i * d + i] += epsilon;
-  return lowerInverse(choleskyOrThrow(shifted, d, 'choleskyWhiteningMatrix: covariance + εI'), d);
+  return lowerInverse(choleskyOrThrow(withRidge(covariance, d, epsilon), d, 'choleskyWhiteningMatrix: covariance + εI'), d);
 }
 
 /**

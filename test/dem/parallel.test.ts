@@ -2,7 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chooseBackend } from '../../lib/backend';
 import { createDem, paramArrays, PARAM_NAMES } from '../../lib/dem/model';
-import { batchGradient, closeGradientPool, demThreads, gradientPool } from '../../lib/dem/parallel';
+import { batchGradient, closeGradientPool, gradientPool } from '../../lib/dem/parallel';
 import { trainDem } from '../../lib/dem/train';
 import { randomInputs, relativeError } from './reference';
 
@@ -46,10 +46,4 @@ test('two-thread training is deterministic for a seed', async () => {
     return V;
   };
   assert.deepEqual(await run(), await run());
-});
-
-test('LFR_DEM_THREADS overrides the thread count and is checked', () => {
-  assert.equal(demThreads({ LFR_DEM_THREADS: '1' }), 1);
-  assert.throws(() => demThreads({ LFR_DEM_THREADS: 'two' }), /LFR_DEM_THREADS="two": expected an integer from 1 to 16/);
-  assert.ok(demThreads({}) >= 1 && demThreads({}) <= 2);
 });

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { chooseBackend } from '../../lib/backend';
 import { gridStructure, parameterCount } from '../../lib/gaussian/model/structure';
 import { diagonalPrecision, relativeFrobeniusError } from '../../lib/gaussian/model/precision';
-import { secondMomentDense } from '../../lib/gaussian/model/local-moments';
+import { secondMomentDense } from '../../lib/data/rows';
 import { exactLogNormaliser, fitNce, fitNceFullBatch, nceClassification, nceLossAndGradient, prepareNce } from '../../lib/gaussian/contrastive/nce';
 import { chooseEpsilon, cnceLossAndGradient, fitCnce, fitCnceFullBatch } from '../../lib/gaussian/contrastive/cnce';
 import { LogisticBlock, logisticSampleLoss } from '../../lib/gaussian/contrastive/logistic-loss';

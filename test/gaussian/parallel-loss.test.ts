@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gridStructure, parameterCount } from '../../lib/gaussian/model/structure';
 import { LogisticBlock } from '../../lib/gaussian/contrastive/logistic-loss';
-import { logisticLossEvaluator, lossThreads } from '../../lib/gaussian/contrastive/parallel-loss';
+import { logisticLossEvaluator } from '../../lib/gaussian/contrastive/parallel-loss';
 import { createRng } from '../../lib/random';
 
 test('the sample loss on two threads equals the single-thread loss', () => {
@@ -32,9 +32,4 @@ test('the sample loss on two threads equals the single-thread loss', () => {
   } finally {
     double.close();
   }
-});
-
-test('the thread count comes from LFR_NCE_THREADS, and anything but 1 or 2 is refused by name', () => {
-  assert.equal(lossThreads({ LFR_NCE_THREADS: '1' }), 1);
-  assert.throws(() => lossThreads({ LFR_NCE_THREADS: '3' }), /LFR_NCE_THREADS="3": expected 1 or 2/);
 });

@@ -49,7 +49,7 @@ const truth = g.knownSparsePrecision(structure, 1);
 const rows = g.sampleByCholesky(truth, new Float64Array(16), 4000, 2);
 const fit = g.fitMaxLikelihood(g.localFromData(rows, 4000, structure));
 const events = [];
-const nce = g.fitNce(g.prepareNce(rows, 4000, g.secondMomentDense(rows, 4000, 16), 4000, 3), structure, { nu: 1, steps: 20, batchSize: 100, learningRate: 0.01, finalLearningRate: 0.01, seed: 4, onProgress: (e) => events.push(e) });
+const nce = g.fitNce(g.prepareNce(rows, 4000, m3.secondMomentDense(rows, 4000, 16), 4000, 3), structure, { nu: 1, steps: 20, batchSize: 100, learningRate: 0.01, finalLearningRate: 0.01, seed: 4, onProgress: (e) => events.push(e) });
 console.log(JSON.stringify({ error: g.relativeFrobeniusError(fit.precision, truth), events: events.length, final: events[events.length - 1].final, nceSteps: nce.curve.length }));
 `;
   const { status, stdout, output } = runWithoutKernel(script);

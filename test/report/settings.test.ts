@@ -6,8 +6,7 @@ import { spawnSync } from 'child_process';
 import { projectRoot } from '../../lib/report/paths';
 import { editDistance, readSetting, SETTINGS, settingProblem, settingProblems } from '../../lib/report/settings';
 import * as definitions from '../../lib/report/settings';
-import { demThreads } from '../../lib/dem/parallel';
-import { lossThreads } from '../../lib/gaussian/contrastive/parallel-loss';
+import { threadCount } from '../../lib/parallel/pool';
 import { chooseBackend } from '../../lib/backend';
 import { photosFolder } from '../../lib/data/photos';
 import { loadMnist } from '../../lib/data/mnist';
@@ -23,8 +22,7 @@ function cases(dir: string): Record<string, { good: string; bad: string; says: R
   return {
     LFR_SIZE: { good: 'quick', bad: 'bogus', says: /LFR_SIZE="bogus": expected "quick" or "full"/ },
     LFR_BACKEND: { good: 'wasm', bad: 'gpu', says: /LFR_BACKEND="gpu": expected one of tensorflow, wasm, cpu/ },
-    LFR_DEM_THREADS: { good: '3', bad: '2.5', says: /LFR_DEM_THREADS="2.5": expected an integer from 1 to 16/ },
-    LFR_NCE_THREADS: { good: '1', bad: 'abc', says: /LFR_NCE_THREADS="abc": expected 1 or 2/ },
+    LFR_THREADS: { good: '3', bad: '2.5', says: /LFR_THREADS="2.5": expected an integer from 1 to 16/ },
     LFR_PROGRESS: { good: 'off', bad: 'quiet', says: /LFR_PROGRESS="quiet": expected "on" or "off"/ },
     LFR_REPORT_DIR: { good: path.join(dir, 'new', 'report'), bad: path.join(file, 'report'), says: /LFR_REPORT_DIR=".*a-file.report": .*a-file is a file, not a folder; expected a folder path/ },
     LFR_PHOTOS_DIR: { good: dir, bad: path.join(dir, 'missing'), says: /LFR_PHOTOS_DIR=".*missing": no such folder; expected an existing folder of JPEG\/PNG photographs/ },
@@ -85,12 +83,11 @@ test('unset or empty means the default, for every variable', () => {
 });
 
 test('several bad values and an unknown LFR_* name are all listed at once', () => {
-  const problems = settingProblems({ LFR_NCE_THREADS: 'abc', LFR_DEM_THREADS: '0', LFR_BACKEND: 'bogus', LFR_THREADS: '2', LFR_SIZ: 'quick', PATH: '/bin' });
-  assert.equal(problems.length, 5, problems.join('\n'));
-  assert.ok(problems.some((p) => /^LFR_NCE_THREADS="abc"/.test(p)));
-  assert.ok(problems.some((p) => /^LFR_DEM_THREADS="0"/.test(p)));
+  const problems = settingProblems({ LFR_THREADS: 'abc', LFR_BACKEND: 'bogus', LFR_DEM_THREADS: '2', LFR_SIZ: 'quick', PATH: '/bin' });
+  assert.equal(problems.length, 4, problems.join('\n'));
+  assert.ok(problems.some((p) => /^LFR_THREADS="abc"/.test(p)));
   assert.ok(problems.some((p) => /^LFR_BACKEND="bogus"/.test(p)));
-  assert.ok(problems.some((p) => /^LFR_THREADS is not a setting of this project \(did you mean LFR_DEM_THREADS or LFR_NCE_THREADS\?\)/.test(p)));
+  assert.ok(problems.some((p) => /^LFR_DEM_THREADS is not a setting of this project \(did you mean LFR_THREADS\?\)/.test(p)));
   assert.ok(problems.some((p) => /^LFR_SIZ is not a setting of this project \(did you mean LFR_SIZE\?\)/.test(p)));
 });
 
@@ -108,10 +105,8 @@ test('the libraries refuse a bad value with the definition\'s words, and read a 
     assert.equal(error.message, settingProblem(SETTINGS.find((s) => s.name === name)!, all[name].bad));
     return true;
   };
-  assert.throws(() => demThreads({ LFR_DEM_THREADS: all.LFR_DEM_THREADS.bad }), same('LFR_DEM_THREADS'));
-  assert.equal(demThreads({ LFR_DEM_THREADS: '3' }), 3);
-  assert.throws(() => lossThreads({ LFR_NCE_THREADS: all.LFR_NCE_THREADS.bad }), same('LFR_NCE_THREADS'));
-  assert.equal(lossThreads({ LFR_NCE_THREADS: '1' }), 1);
+  assert.throws(() => threadCount({ LFR_THREADS: all.LFR_THREADS.bad }), same('LFR_THREADS'));
+  assert.equal(threadCount({ LFR_THREADS: '3' }), 3);
   await assert.rejects(chooseBackend({ LFR_BACKEND: all.LFR_BACKEND.bad }, { loadNode: () => {}, loadWasm: () => {} }), same('LFR_BACKEND'));
   assert.throws(() => photosFolder(undefined, { LFR_PHOTOS_DIR: all.LFR_PHOTOS_DIR.bad }), same('LFR_PHOTOS_DIR'));
   assert.equal(photosFolder(undefined, { LFR_PHOTOS_DIR: dir }), dir);
@@ -163,17 +158,17 @@ test('the runner lists every bad setting, data folder and flag in one message an
   writeNotebook(path.join(dir, '01-marks.ipynb'), [{ code: `require('fs').writeFileSync(${JSON.stringify(marker)}, 'x');` }]);
   const out = path.join(dir, 'out');
   const result = runReport(['--notebooks', dir, '--out', out, '--time-limit'], {
-    LFR_NCE_THREADS: 'abc',
+    LFR_THREADS: 'abc',
     LFR_DEM_THREADS: '17',
     LFR_BACKEND: 'bogus',
-    LFR_THREADS: '2',
+    LFR_NCE_THREADS: '2',
     MNIST_DIR: tinyMnistFolder(dir, 50),
     LFR_PHOTOS_DIR: photos,
   });
   assert.notEqual(result.status, 0);
   assert.match(result.stderr, /report: nothing was run; 7 problems with the settings:/);
-  for (const expected of [/LFR_NCE_THREADS="abc": expected 1 or 2/, /LFR_DEM_THREADS="17": expected an integer from 1 to 16/,
-    /LFR_BACKEND="bogus": expected one of/, /LFR_THREADS is not a setting/,
+  for (const expected of [/LFR_THREADS="abc": expected an integer from 1 to 16/, /LFR_DEM_THREADS is not a setting/,
+    /LFR_BACKEND="bogus": expected one of/, /LFR_NCE_THREADS is not a setting/,
     /MNIST_DIR=".*mnist": 50 train digits, at least 785 needed \(a full-rank 784×784 pixel covariance needs more centred rows than pixels\)/,
     /LFR_PHOTOS_DIR=".*photos": no \.jpg\/\.jpeg\/\.png file among its 1 entry; expected JPEG\/PNG photographs/, /--time-limit needs a value/]) {
     assert.match(result.stderr, expected);

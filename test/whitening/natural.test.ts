@@ -6,7 +6,7 @@ import { fitScoreMatchingExact } from '../../lib/gaussian/score-matching/exact';
 import { gridStructure } from '../../lib/gaussian/model/structure';
 import { createPrecision, toDense } from '../../lib/gaussian/model/precision';
 import { eigSymmetric } from '../../lib/linalg/eigen-symmetric';
-import { covariance } from '../../lib/whitening/covariance';
+import { covariance } from '../../lib/data/rows';
 import { fitPositiveDefiniteScoreMatching } from '../../lib/whitening/learned';
 import { covarianceByDistance, nonPositiveModes, surroundScaledFilter, whiteNoiseDeviation, whitenedDeviation, zcaDeviationForEpsilon } from '../../lib/whitening/diagnostics';
 import { computeNaturalWhitening, loadNaturalWhitening, patchChecksum, saveNaturalWhitening, whitenedNaturalPatches, WHITENING_NAMES } from '../../lib/experiments/02-natural-patches/whitening';

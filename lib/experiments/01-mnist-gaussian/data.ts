@@ -7,7 +7,7 @@
 import { loadMnist } from '../../data/mnist';
 import { RunSize } from '../../report/size';
 import { alwaysZeroPixels, dequantise } from '../../data/dequantise';
-import { centre, meanImage, secondMomentDense } from '../../gaussian/model/local-moments';
+import { centre, columnMeans, secondMomentDense } from '../../data/rows';
 import { imagesLightingUnseenPixels, UnseenPixels } from '../../gaussian/evaluation/heldout';
 
 export const DEQUANTISE_SEED = { train: 101, test: 102 };
@@ -45,7 +45,7 @@ export function prepareMnistGaussian(options: MnistDataOptions = {}): MnistGauss
   const train = loadMnist({ split: 'train', limit: options.trainLimit, size: options.size });
   const test = loadMnist({ split: 'test', size: options.size });
   const dequantisedTrain = dequantise(train.images, DEQUANTISE_SEED.train);
-  const mean = meanImage(dequantisedTrain, train.n, D);
+  const mean = columnMeans(dequantisedTrain, D);
   const centredTrain = centre(dequantisedTrain, train.n, mean);
   const centredTest = centre(dequantise(test.images, DEQUANTISE_SEED.test), test.n, mean);
   const covariance = secondMomentDense(centredTrain, train.n, D);

@@ -5,7 +5,8 @@ import { diagonalPrecision, relativeFrobeniusError, SparsePrecision } from '../.
 import { sampleByCholesky } from '../../gaussian/model/sampling';
 import { fitScoreMatchingLocal } from '../../gaussian/score-matching/exact';
 import { fitMaxLikelihood } from '../../gaussian/evaluation/max-likelihood';
-import { localFromData, secondMomentDense } from '../../gaussian/model/local-moments';
+import { localFromData } from '../../gaussian/model/local-moments';
+import { secondMomentDense, withRidge } from '../../data/rows';
 import { exactLogNormaliser, fitNceFullBatch, NceProblem, prepareNce } from '../../gaussian/contrastive/nce';
 import { patternQuadratic } from '../../gaussian/contrastive/pattern-features';
 import { expectedFitExcess } from '../../gaussian/evaluation/wishart';
@@ -119,17 +120,16 @@ export function groundTruthStudy(truth: SparsePrecision, settings: GroundTruthSe
       record('ml', n, { precision: ml.precision, iterations: ml.iterations, converged: ml.converged, seconds });
     }
     if (!estimators.includes('nce') && !estimators.includes('cnce')) continue;
-    const S = secondMomentDense(X, n, D);
-    const init = choleskyOfPrecision(sm.precision).ok ? sm.precision : diagonalPrecision(structure, Array.from({ length: D }, (_, i) => 1 / S[i * D + i]));
-    for (let i = 0; i < D; i++) S[i * D + i] += settings.noiseRidge;
+    const secondMoment = secondMomentDense(X, n, D);
+    const init = choleskyOfPrecision(sm.precision).ok ? sm.precision : diagonalPrecision(structure, Array.from({ length: D }, (_, i) => 1 / secondMoment[i * D + i]));
+    const S = withRidge(secondMoment, D, settings.noiseRidge);
     for (const nu of estimators.includes('nce') ? settings.nus : []) {
       const problem = prepareNce(X, n, S, Math.round(nu * n), settings.seed + 1);
       if (nu === settings.nus[0]) recordNoiseExcess(results, truth, problem);
       record(`nce-nu${nu}`, n, fitNceFullBatch(problem, structure, { ...options, init }));
     }
     if (estimators.includes('nce') && settings.otherRowsNoise) {
-      const other = secondMomentDense(all.subarray(largest * D, (largest + n) * D), n, D);
-      for (let i = 0; i < D; i++) other[i * D + i] += settings.noiseRidge;
+      const other = withRidge(secondMomentDense(all.subarray(largest * D, (largest + n) * D), n, D), D, settings.noiseRidge);
       const nu = settings.nus[0];
       record(`nce-nu${nu}-other-rows`, n, fitNceFullBatch(prepareNce(X, n, other, Math.round(nu * n), settings.seed + 1), structure, { ...options, init }));
     }

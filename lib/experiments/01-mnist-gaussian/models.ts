@@ -5,6 +5,7 @@ import { heldoutLogLikelihood } from '../../gaussian/evaluation/heldout';
 import { smallestEigenvalue } from '../../gaussian/model/positive-definite';
 import { MnistGaussianData } from './data';
 import { RunSize } from '../../report/size';
+import { withRidge } from '../../data/rows';
 import { hasArrays, loadArrays, saveArrays } from '../../report/artifacts';
 import * as tf from '@tensorflow/tfjs';
 import { choleskyOrThrow } from '../../linalg/cholesky';
@@ -19,9 +20,7 @@ const D = SIDE * SIDE;
 
 /** NCE's noise covariance in standardised units: R + δI (the full empirical correlation). */
 export function noiseCovariance(data: MnistGaussianData, options: { noiseRidge: number }): Float64Array {
-  const C = data.correlation.slice();
-  for (let i = 0; i < D; i++) C[i * D + i] += options.noiseRidge;
-  return C;
+  return withRidge(data.correlation, D, options.noiseRidge);
 }
 
 const GENERATED_ARTIFACT = 'mnist-generated-digits';
@@ -98,8 +97,7 @@ export interface Baselines {
 }
 
 export function baselineLogLikelihoods(data: MnistGaussianData, ridge: number): Baselines {
-  const ridged = data.covariance.slice();
-  for (let i = 0; i < D; i++) ridged[i * D + i] += ridge;
+  const ridged = withRidge(data.covariance, D, ridge);
   const variances = Array.from(data.scale, (a) => a * a);
   const diagonal = gaussianLogLikelihood(diagonalPrecision(gridStructure(SIDE, SIDE, 4), variances), data.centredTest, data.nTest);
   return { diagonal, full: denseGaussianLogLikelihood(ridged, data.centredTest, data.nTest), ridge };

@@ -11,7 +11,7 @@ import { hasArrays, loadArrays, saveArrays } from '../../report/artifacts';
 import { showProgress } from '../../report/progress';
 import { RunSize, runSize } from '../../report/size';
 import { PatchOptions, PatchSet, preparePatches } from '../../data/patches';
-import { covariance } from '../../whitening/covariance';
+import { covariance } from '../../data/rows';
 import { fitPositiveDefiniteScoreMatching, LearnedGaussian } from '../../whitening/learned';
 import { covarianceEigenFromPrecision, pcaMatrix, whiten, zcaMatrix } from '../../whitening/whitening';
 

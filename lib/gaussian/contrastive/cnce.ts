@@ -6,44 +6,36 @@
 // either — the homework report's runs ended there, at losses of 1e-2 … 1e-4).
 // ε rule (theirs, per pair): start at 0.5 × the data's mean per-pixel std; at the starting Λ, grow
 // ε ×1.2 while the loss is within 10% of ln 2, shrink ×0.5 while it is below ½ ln 2.
+import { checkRows, columnVariances } from '../../data/rows';
 import { createRng, Rng } from '../../random';
-import { createPrecision, SparsePrecision } from '../model/precision';
-import { GridStructure, parameterCount } from '../model/structure';
-import { addPatternFeatures, patternQuadratic, sigmoid, softplus } from './pattern-features';
-import { MinibatchFitOptions, trainPrecision, TrainResult } from './minibatch';
+import { identityPrecision, SparsePrecision } from '../model/precision';
+import { GridStructure } from '../model/structure';
+import { logisticSampleLoss } from './logistic-loss';
+import { MinibatchFitOptions, densityTrainOptions, trainPrecision, TrainResult } from './minibatch';
 import { FullBatchFit, FullBatchOptions, minimiseLogisticLoss } from './full-batch';
 import { fitStatus, FitStatusRecord } from '../fit-status';
 
 const MAX_EPSILON_ADJUSTMENTS = 60;
 const RULE_PAIRS = 1000;
 
-/** Mean pair loss and its gradient at θ for the given data rows, noise drawn from `rng`. */
+/** Mean pair loss and its gradient at θ for the given data rows, noise drawn from `rng` row by row. */
 export function cnceLossAndGradient(
   theta: Float64Array,
   data: Float32Array,
-  rows: ArrayLike<number>,
+  rows: Int32Array,
   epsilon: number,
   structure: GridStructure,
   rng: Rng,
-  withGradient = true,
 ): { terms: { total: number }; gradient: Float64Array } {
   const D = structure.size;
-  const gradient = new Float64Array(parameterCount(structure));
-  const noisy = new Float64Array(D);
-  let total = 0;
+  const partners = new Float64Array(rows.length * D);
   for (let b = 0; b < rows.length; b++) {
     const offset = rows[b] * D;
-    for (let i = 0; i < D; i++) noisy[i] = data[offset + i] + epsilon * rng.normal();
-    const G = -0.5 * patternQuadratic(theta, data, offset, structure) + 0.5 * patternQuadratic(theta, noisy, 0, structure);
-    total += softplus(-G);
-    if (withGradient) {
-      // ∂softplus(−G)/∂θ = −σ(−G)·∂G/∂θ, with ∂G/∂θ = −½f(x) + ½f(y).
-      const weight = (0.5 * sigmoid(-G)) / rows.length;
-      addPatternFeatures(gradient, weight, data, offset, structure);
-      addPatternFeatures(gradient, -weight, noisy, 0, structure);
-    }
+    for (let i = 0; i < D; i++) partners[b * D + i] = data[offset + i] + epsilon * rng.normal();
   }
-  return { terms: { total: total / rows.length }, gradient };
+  // G = log φ(x) − log φ(y) is the margin of a logistic block with partners y, sign 1, no offset.
+  const { value, gradient } = logisticSampleLoss(theta, [{ images: data, index: rows, partners, sign: 1, weight: 1 / rows.length }], structure, 1);
+  return { terms: { total: value }, gradient };
 }
 
 export interface EpsilonChoice {
@@ -55,22 +47,13 @@ export interface EpsilonChoice {
 /** The ε rule above, evaluated on a fixed seeded set of pairs at the starting precision. */
 export function chooseEpsilon(data: Float32Array, n: number, structure: GridStructure, start: SparsePrecision, seed: number): EpsilonChoice {
   const D = structure.size;
-  let meanStd = 0;
-  for (let i = 0; i < D; i++) {
-    let sum = 0;
-    let sq = 0;
-    for (let r = 0; r < n; r++) {
-      const v = data[r * D + i];
-      sum += v;
-      sq += v * v;
-    }
-    meanStd += Math.sqrt(Math.max(0, sq / n - (sum / n) ** 2)) / D;
-  }
+  checkRows('chooseEpsilon', data, D, n);
+  const meanStd = columnVariances(data, D).reduce((sum, v) => sum + Math.sqrt(v), 0) / D;
   const rows = Int32Array.from({ length: Math.min(n, RULE_PAIRS) }, (_, i) => i);
   let epsilon = 0.5 * meanStd;
   const trace: { epsilon: number; loss: number }[] = [];
   for (let k = 0; k < MAX_EPSILON_ADJUSTMENTS; k++) {
-    const loss = cnceLossAndGradient(start.values, data, rows, epsilon, structure, createRng(seed), false).terms.total;
+    const loss = cnceLossAndGradient(start.values, data, rows, epsilon, structure, createRng(seed)).terms.total;
     trace.push({ epsilon, loss });
     if (loss > 0.9 * Math.LN2) epsilon *= 1.2;
     else if (loss < 0.5 * Math.LN2) epsilon *= 0.5;
@@ -90,8 +73,8 @@ export interface CnceFit extends TrainResult {
 
 export function fitCnce(data: Float32Array, n: number, structure: GridStructure, options: CnceOptions): CnceFit {
   const D = structure.size;
-  if (data.length !== n * D) throw new Error(`fitCnce: expected ${n} rows of ${D} values, got ${data.length}`);
-  const init = options.init ?? createPrecision(structure, new Float64Array(parameterCount(structure)).fill(1, 0, D));
+  checkRows('fitCnce', data, D, n);
+  const init = options.init ?? identityPrecision(structure);
   const epsilon = chooseEpsilon(data, n, structure, init, options.seed);
   const rng = createRng(options.seed + 1);
   const rows = new Int32Array(options.batchSize);
@@ -102,15 +85,7 @@ export function fitCnce(data: Float32Array, n: number, structure: GridStructure,
       for (let b = 0; b < rows.length; b++) rows[b] = rng.int(n);
       return cnceLossAndGradient(theta, data, rows, epsilon.epsilon, structure, rng);
     },
-    {
-      estimator: `cNCE (${structure.connectivity}-connected, ε = ${epsilon.epsilon.toPrecision(3)})`,
-      steps: options.steps,
-      learningRate: options.learningRate,
-      finalLearningRate: options.finalLearningRate,
-      keepPositiveDefinite: true,
-      eigenvalueFloor: options.eigenvalueFloor,
-      onProgress: options.onProgress,
-    },
+    densityTrainOptions(`cNCE (${structure.connectivity}-connected, ε = ${epsilon.epsilon.toPrecision(3)})`, options),
   );
   const status = fitStatus({ steps: options.steps, skipped: result.skipped, start: init, end: result.precision });
   return { ...result, epsilon, status };
@@ -133,7 +108,7 @@ export interface CnceFullBatchFit extends FullBatchFit {
 export function fitCnceFullBatch(data: Float32Array, n: number, structure: GridStructure, options: FullBatchOptions & { init: SparsePrecision; kappa: number; seed: number }): CnceFullBatchFit {
   const D = structure.size;
   const { kappa } = options;
-  if (data.length !== n * D) throw new Error(`fitCnceFullBatch: expected ${n} rows of ${D} values, got ${data.length}`);
+  checkRows('fitCnceFullBatch', data, D, n);
   if (!(Number.isInteger(kappa) && kappa >= 2 && kappa % 2 === 0)) throw new Error(`fitCnceFullBatch: kappa must be a positive even integer (antithetic couples), got ${kappa}`);
   const epsilon = chooseEpsilon(data, n, structure, options.init, options.seed);
   const rng = createRng(options.seed + 1);

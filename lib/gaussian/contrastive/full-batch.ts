@@ -30,7 +30,7 @@ export interface FullBatchOptions {
   tolerance?: number;
   /** Default 1000. */
   maxIterations?: number;
-  /** Threads per evaluation (default lossThreads()). */
+  /** Threads per evaluation (default threadCount(), ../../parallel/pool). */
   threads?: number;
   /**
    * Stop as soon as λ_min(Λ) falls below this (default 0: never). A loss that keeps falling towards

@@ -4,6 +4,7 @@
 // by a float64 banded Cholesky check after every step: a step that leaves the cone is halved until
 // it stays inside. Parameters stay in float64 here; each estimator supplies its loss terms
 // and gradient (from TensorFlow.js autodiff or from the closed-form gradient of a log-linear model).
+import { createAdamMoments } from '../../linalg/adam';
 import { createPrecision, SparsePrecision } from '../model/precision';
 import { eigenvaluesAbove, smallestEigenvalue } from '../model/positive-definite';
 import { GridStructure, parameterCount } from '../model/structure';
@@ -45,6 +46,19 @@ export interface MinibatchFitOptions {
   onProgress?: OnProgress;
 }
 
+/** How NCE and cNCE train: their minibatch settings, with Λ kept a density (above the floor) at every step. */
+export function densityTrainOptions(estimator: string, options: MinibatchFitOptions): TrainOptions {
+  return {
+    estimator,
+    steps: options.steps,
+    learningRate: options.learningRate,
+    finalLearningRate: options.finalLearningRate,
+    keepPositiveDefinite: true,
+    eigenvalueFloor: options.eigenvalueFloor,
+    onProgress: options.onProgress,
+  };
+}
+
 export interface TrainResult {
   precision: SparsePrecision;
   extras: number[];
@@ -57,9 +71,6 @@ export interface TrainResult {
   skipped: number;
 }
 
-const BETA1 = 0.9;
-const BETA2 = 0.999;
-const EPSILON = 1e-8;
 const MAX_STEP_HALVINGS = 10;
 
 export function trainPrecision(
@@ -71,9 +82,7 @@ export function trainPrecision(
   const P = parameterCount(structure);
   const start = performance.now();
   let theta = Float64Array.from([...init.precision.values, ...(init.extras ?? [])]);
-  const n = theta.length;
-  let m = new Float64Array(n);
-  let v = new Float64Array(n);
+  const adam = createAdamMoments(theta.length);
   let learningRate = options.learningRate;
   const decay = options.finalLearningRate === undefined ? 1 : Math.pow(options.finalLearningRate / options.learningRate, 1 / Math.max(1, options.steps - 1));
   const curve: number[] = [];
@@ -90,16 +99,7 @@ export function trainPrecision(
     const bad = gradient.findIndex((g) => !Number.isFinite(g));
     if (bad >= 0) throw new Error(`${options.estimator}: step ${step}: gradient of parameter ${bad} is ${gradient[bad]}`);
     const t = step + 1;
-    const mNext = new Float64Array(n);
-    const vNext = new Float64Array(n);
-    const direction = new Float64Array(n);
-    const correction1 = 1 - Math.pow(BETA1, t);
-    const correction2 = 1 - Math.pow(BETA2, t);
-    for (let i = 0; i < n; i++) {
-      mNext[i] = BETA1 * m[i] + (1 - BETA1) * gradient[i];
-      vNext[i] = BETA2 * v[i] + (1 - BETA2) * gradient[i] * gradient[i];
-      direction[i] = (mNext[i] / correction1) / (Math.sqrt(vNext[i] / correction2) + EPSILON);
-    }
+    const direction = adam.direction(gradient);
     // A step that leaves the cone (or crosses the floor) is retried with Λ's part at half the
     // length, for this step only, and Λ is kept (Adam's moments still updated) after
     // MAX_STEP_HALVINGS tries. The extras (NCE's c) always take their full step: the constraint is
@@ -120,7 +120,7 @@ export function trainPrecision(
     }
     if (shrinks > MAX_STEP_HALVINGS) skipped++;
     else if (shrinks > 0) stepBacks++;
-    [theta, m, v] = [thetaNext, mNext, vNext];
+    theta = thetaNext;
     curve.push(terms.total);
     progress.update(t, { loss: terms.total });
     learningRate *= decay;

@@ -28,9 +28,10 @@
 // map whose fixed point the stopping rule can detect (fresh ε would make Λ wander by the Monte
 // Carlo error forever).
 import { bandedLogDet, bandedSolveLowerTransposed } from '../../linalg/banded';
+import { checkRows } from '../../data/rows';
 import { createRng } from '../../random';
 import { fitStatus, FitStatusRecord } from '../fit-status';
-import { LogisticBlock, logisticSampleLoss } from './logistic-loss';
+import { everyRow, LogisticBlock, logisticMargins, logisticSampleLoss } from './logistic-loss';
 import { exactLogNormaliser } from './nce';
 import { patternQuadratic, sigmoid, softplus } from './pattern-features';
 import { patternFisher } from '../model/pattern-fisher';
@@ -112,8 +113,8 @@ export function adaptiveNceRound(
   const offsets = (rows: Float32Array, count: number) =>
     Float64Array.from({ length: count }, (_, r) => 0.5 * patternQuadratic(noiseModel.values, rows, r * D, structure) - shift);
   const blocks: LogisticBlock[] = [
-    { images: data, index: allRows(n), offset: offsets(data, n), sign: 1, weight: 1 / n },
-    { images: noise, index: allRows(m), offset: offsets(noise, m), sign: -1, weight: nu / m },
+    { images: data, index: everyRow(n), offset: offsets(data, n), sign: 1, weight: 1 / n },
+    { images: noise, index: everyRow(m), offset: offsets(noise, m), sign: -1, weight: nu / m },
   ];
   return { blocks, noise, exactC };
 }
@@ -123,7 +124,7 @@ export function fitNceAdaptive(data: Float32Array, n: number, structure: GridStr
   const D = structure.size;
   const P = parameterCount(structure);
   const { nu, init } = options;
-  if (data.length !== n * D) throw new Error(`fitNceAdaptive: expected ${n} data rows of ${D} values (${n * D}), got ${data.length}`);
+  checkRows('fitNceAdaptive (data)', data, D, n);
   if (!(nu > 0)) throw new Error(`fitNceAdaptive: nu must be positive, got ${nu}`);
   if (init.values.length !== P || init.structure.size !== D) {
     throw new Error(`fitNceAdaptive: init has ${init.values.length} values on ${init.structure.size} pixels, the structure ${P} on ${D}`);
@@ -191,13 +192,8 @@ export function fitNceAdaptive(data: Float32Array, n: number, structure: GridStr
  * from cStart). Each row's z = s(−½xᵀΛx + b) + s·c, so Λ's pass over the rows is made once.
  */
 function lossAtBestC(precision: SparsePrecision, blocks: LogisticBlock[], cStart: number): { loss: number; c: number } {
-  const D = precision.structure.size;
-  const rows = blocks.flatMap(({ images, index, offset, sign, weight }) =>
-    Array.from(index, (row, r) => {
-      const linear = -0.5 * patternQuadratic(precision.values, images, row * D, precision.structure) + (offset ? offset[r] : 0);
-      return { u: sign * linear, sign, weight };
-    }),
-  );
+  const margins = logisticMargins(precision.values, blocks, precision.structure, 1);
+  const rows = blocks.flatMap(({ sign, weight }, k) => Array.from(margins[k], (u) => ({ u, sign, weight })));
   const lossAt = (c: number) => rows.reduce((sum, { u, sign, weight }) => sum + weight * softplus(-(u + sign * c)), 0);
   let c = cStart;
   let loss = lossAt(c);
@@ -221,8 +217,4 @@ function lossAtBestC(precision: SparsePrecision, blocks: LogisticBlock[], cStart
     if (Math.abs(step) <= C_RESOLUTION) break;
   }
   return { loss, c };
-}
-
-function allRows(count: number): Int32Array {
-  return Int32Array.from({ length: count }, (_, i) => i);
 }

@@ -12,13 +12,13 @@ import * as tf from '@tensorflow/tfjs';
 import { choleskyOrThrow, logDetFromFactor } from '../../linalg/cholesky';
 import { lowerInverse } from '../../linalg/triangular';
 import { createRng } from '../../random';
-import { createPrecision, SparsePrecision } from '../model/precision';
+import { identityPrecision, SparsePrecision } from '../model/precision';
 import { logDetPrecision } from '../model/positive-definite';
-import { GridStructure, parameterCount } from '../model/structure';
-import { addPatternFeatures, patternQuadratic, sigmoid, softplus } from './pattern-features';
-import { MinibatchFitOptions, trainPrecision, TrainResult } from './minibatch';
+import { GridStructure } from '../model/structure';
+import { softplus } from './pattern-features';
+import { MinibatchFitOptions, densityTrainOptions, trainPrecision, TrainResult } from './minibatch';
 import { FullBatchFit, FullBatchOptions, minimiseLogisticLoss } from './full-batch';
-import { LogisticBlock } from './logistic-loss';
+import { everyRow, LogisticBlock, logisticMargins, logisticSampleLoss } from './logistic-loss';
 import { fitStatus, FitStatusRecord } from '../fit-status';
 
 const LOG_2PI = Math.log(2 * Math.PI);
@@ -117,6 +117,24 @@ export interface NceFit extends TrainResult {
   nu: number;
 }
 
+/**
+ * The NCE sample loss as logistic blocks: G = −½xᵀΛx + c − log p_n(x) − log ν, data rows score
+ * softplus(−G) (z = G), noise rows ν·softplus(G) (z = −G), each averaged over its own rows. The
+ * offsets hold c − log p_n − log ν, so θ = [Λ values, ĉ] adds D·ĉ on top of c (extraScale D).
+ */
+function nceBlocks(problem: NceProblem, dataRows: Int32Array, noiseRows: Int32Array, c: number, nu: number): LogisticBlock[] {
+  const logNu = Math.log(nu);
+  const offsets = (rows: Int32Array, logDensity: Float64Array) => {
+    const out = new Float64Array(rows.length);
+    for (let r = 0; r < rows.length; r++) out[r] = c - logDensity[rows[r]] - logNu;
+    return out;
+  };
+  return [
+    { images: problem.data, index: dataRows, offset: offsets(dataRows, problem.dataNoiseLogDensity), sign: 1, weight: 1 / dataRows.length },
+    { images: problem.noise, index: noiseRows, offset: offsets(noiseRows, problem.noiseLogDensity), sign: -1, weight: nu / noiseRows.length },
+  ];
+}
+
 /** The NCE loss terms and gradient at θ = [Λ values, ĉ] on the given rows (exported for tests). */
 export function nceLossAndGradient(
   problem: NceProblem,
@@ -124,35 +142,11 @@ export function nceLossAndGradient(
   nu: number,
   c0: number,
   theta: Float64Array,
-  dataRows: ArrayLike<number>,
-  noiseRows: ArrayLike<number>,
+  dataRows: Int32Array,
+  noiseRows: Int32Array,
 ): { terms: { total: number; 'data term': number; 'noise term': number }; gradient: Float64Array } {
-  const { D } = problem;
-  const P = parameterCount(structure);
-  const c = c0 + D * theta[P];
-  const logNu = Math.log(nu);
-  const gradient = new Float64Array(P + 1);
-  let dataTerm = 0;
-  let noiseTerm = 0;
-  for (let b = 0; b < dataRows.length; b++) {
-    const row = dataRows[b];
-    const G = -0.5 * patternQuadratic(theta, problem.data, row * D, structure) + c - problem.dataNoiseLogDensity[row] - logNu;
-    dataTerm += softplus(-G);
-    const weight = sigmoid(-G) / dataRows.length;
-    addPatternFeatures(gradient, 0.5 * weight, problem.data, row * D, structure);
-    gradient[P] -= weight * D;
-  }
-  for (let b = 0; b < noiseRows.length; b++) {
-    const row = noiseRows[b];
-    const G = -0.5 * patternQuadratic(theta, problem.noise, row * D, structure) + c - problem.noiseLogDensity[row] - logNu;
-    noiseTerm += softplus(G);
-    const weight = (nu * sigmoid(G)) / noiseRows.length;
-    addPatternFeatures(gradient, -0.5 * weight, problem.noise, row * D, structure);
-    gradient[P] += weight * D;
-  }
-  dataTerm /= dataRows.length;
-  noiseTerm = (nu * noiseTerm) / noiseRows.length;
-  return { terms: { total: dataTerm + noiseTerm, 'data term': dataTerm, 'noise term': noiseTerm }, gradient };
+  const { value, blockValues, gradient } = logisticSampleLoss(theta, nceBlocks(problem, dataRows, noiseRows, c0, nu), structure, problem.D);
+  return { terms: { total: value, 'data term': blockValues[0], 'noise term': blockValues[1] }, gradient };
 }
 
 export interface NceClassification {
@@ -174,10 +168,9 @@ export interface NceClassification {
  * carried by the few misclassified rows.
  */
 export function nceClassification(problem: NceProblem, precision: SparsePrecision, c: number, nu: number): NceClassification {
-  const { D } = problem;
-  const logNu = Math.log(nu);
-  const dataG = Float64Array.from({ length: problem.n }, (_, r) => -0.5 * patternQuadratic(precision.values, problem.data, r * D, precision.structure) + c - problem.dataNoiseLogDensity[r] - logNu);
-  const noiseG = Float64Array.from({ length: problem.noiseCount }, (_, r) => -0.5 * patternQuadratic(precision.values, problem.noise, r * D, precision.structure) + c - problem.noiseLogDensity[r] - logNu);
+  const blocks = nceBlocks(problem, everyRow(problem.n), everyRow(problem.noiseCount), c, nu);
+  const [dataG, noiseZ] = logisticMargins(precision.values, blocks, precision.structure, problem.D);
+  const noiseG = noiseZ.map((z) => -z);
   const mean = (a: Float64Array, f: (g: number) => number) => a.reduce((sum, g) => sum + f(g), 0) / a.length;
   const median = (a: Float64Array) => Float64Array.from(a).sort()[Math.floor(a.length / 2)];
   const dataTerm = mean(dataG, (g) => softplus(-g));
@@ -197,7 +190,7 @@ export function fitNce(problem: NceProblem, structure: GridStructure, options: N
   const { nu, batchSize } = options;
   if (!(nu > 0)) throw new Error(`fitNce: nu must be positive, got ${nu}`);
   if (structure.size !== problem.D) throw new Error(`fitNce: structure has ${structure.size} pixels, data have ${problem.D}`);
-  const init = options.init ?? identity(structure);
+  const init = options.init ?? identityPrecision(structure);
   const c0 = exactLogNormaliser(init);
   const noisePerStep = Math.max(1, Math.round(nu * batchSize));
   const rng = createRng(options.seed);
@@ -211,15 +204,7 @@ export function fitNce(problem: NceProblem, structure: GridStructure, options: N
       for (let b = 0; b < noisePerStep; b++) noiseRows[b] = rng.int(problem.noiseCount);
       return nceLossAndGradient(problem, structure, nu, c0, theta, dataRows, noiseRows);
     },
-    {
-      estimator: `NCE (${structure.connectivity}-connected, ν = ${nu})`,
-      steps: options.steps,
-      learningRate: options.learningRate,
-      finalLearningRate: options.finalLearningRate,
-      keepPositiveDefinite: true,
-      eigenvalueFloor: options.eigenvalueFloor,
-      onProgress: options.onProgress,
-    },
+    densityTrainOptions(`NCE (${structure.connectivity}-connected, ν = ${nu})`, options),
   );
   const status = fitStatus({ steps: options.steps, skipped: result.skipped, start: init, end: result.precision });
   const logNormaliser = c0 + problem.D * result.extras[0];
@@ -242,23 +227,7 @@ export function fitNceFullBatch(problem: NceProblem, structure: GridStructure, o
   if (structure.size !== D) throw new Error(`fitNceFullBatch: structure has ${structure.size} pixels, data have ${D}`);
   const nu = noiseCount / n;
   const c0 = exactLogNormaliser(options.init);
-  const logNu = Math.log(nu);
-  // G = −½xᵀΛx + c₀ + D·ĉ − log p_n(x) − log ν; data rows score softplus(−G) (z = G), noise rows
-  // ν·softplus(G) (z = −G), each averaged over its own rows.
-  const blocks: LogisticBlock[] = [
-    { images: problem.data, index: allRows(n), offset: problem.dataNoiseLogDensity.map((b) => c0 - b - logNu), sign: 1, weight: 1 / n },
-    { images: problem.noise, index: allRows(noiseCount), offset: problem.noiseLogDensity.map((b) => c0 - b - logNu), sign: -1, weight: nu / noiseCount },
-  ];
+  const blocks = nceBlocks(problem, everyRow(n), everyRow(noiseCount), c0, nu);
   const fit = minimiseLogisticLoss(structure, { precision: options.init, extra: 0 }, blocks, { ...options, estimator: `NCE (${structure.connectivity}-connected, ν = ${nu}, full batch)`, extraScale: D });
   return { ...fit, nu, logNormaliser: c0 + D * fit.extras[0], exactLogNormaliser: exactLogNormaliser(fit.precision) };
-}
-
-function allRows(count: number): Int32Array {
-  return Int32Array.from({ length: count }, (_, i) => i);
-}
-
-function identity(structure: GridStructure): SparsePrecision {
-  const p = createPrecision(structure);
-  p.diagonal.fill(1);
-  return p;
 }

@@ -1,73 +1,55 @@
-// The full-batch NCE/cNCE sample loss on two threads. Each evaluation costs two pattern passes per
-// row (≈ 12.6 µs for 28×28 in single-threaded JavaScript), and the 28×28 ground truth needs ~10⁷
-// row evaluations, so the rows of every block are halved: this thread takes the first half, one
-// worker thread (./loss-worker) the second. `npm run bench` measured 79,500 rows/s on one thread and
-// 133,000 on two. Rows are copied once into shared memory; per evaluation only θ and the
-// result cross, and the handshake is Atomics, so the objective stays synchronous for L-BFGS. The sum
-// is always taken in the same order, so a fixed thread count gives the same numbers every run.
-import * as os from 'os';
-import { Worker } from 'worker_threads';
-import { readSharedText, startTypeScriptWorker, waitForSlot } from '../../parallel/worker-threads';
-import { NCE_THREADS, readSetting } from '../../report/settings';
+// The full-batch NCE/cNCE sample loss on several threads. Each evaluation costs two pattern passes
+// per row (≈ 12.6 µs for 28×28 in single-threaded JavaScript), and the 28×28 ground truth needs ~10⁷
+// row evaluations, so the rows of every block are split into equal shares: this thread takes the
+// first, each worker of the pool (../../parallel/pool, body in ./loss-worker) one of the others.
+// Rows are copied once into shared memory; per evaluation only θ and the results cross, and the
+// objective stays synchronous for L-BFGS. The shares are always added in the same order, so a fixed
+// thread count gives the same numbers every run.
+import { shareArray, startPool, threadCount } from '../../parallel/pool';
 import { Connectivity, GridStructure } from '../model/structure';
 import { LogisticBlock, logisticSampleLoss } from './logistic-loss';
 
-export const LOSS_THREADS_ENV = NCE_THREADS.name;
-const WORKER_TIMEOUT_MS = 120_000;
-const ERROR_BYTES = 4096;
-/** With fewer rows than twice this, one thread does all: a worker's share (< 25 ms) would not repay its hand-over. */
-const MIN_ROWS_FOR_WORKER = 2000;
-
-export const CTRL = { ready: 0, request: 1, done: 2, status: 3 } as const;
+/** A worker's share below this many rows (< 25 ms) would not repay its hand-over. */
+const MIN_ROWS_PER_THREAD = 2000;
 
 interface SharedBlock {
   images: SharedArrayBuffer;
   index: SharedArrayBuffer;
   partners: SharedArrayBuffer | null;
+  /** Whether the partners are float64 (cNCE's minibatch partners) rather than float32. */
+  partners64: boolean;
   offset: SharedArrayBuffer | null;
   sign: number;
   weight: number;
-  /** The worker's rows are [split, rows). */
-  split: number;
+  /** This worker's rows are [from, to). */
+  from: number;
+  to: number;
 }
 
-/** What the worker receives (structured-cloned; the buffers are shared, not copied). */
+/** What one loss worker receives (structured-cloned; the buffers are shared, not copied). */
 export interface SharedLoss {
   height: number;
   width: number;
   connectivity: Connectivity;
-  D: number;
   blocks: SharedBlock[];
   thetaLength: number;
   extraScale: number;
+  /** θ, written by this thread before each request (one buffer for all workers). */
   theta: SharedArrayBuffer;
+  /** The worker's [value, gradient]. */
   out: SharedArrayBuffer;
-  ctrl: SharedArrayBuffer;
-  error: SharedArrayBuffer;
 }
 
-/** Threads for the loss: LFR_NCE_THREADS if set, else 2 on a machine with at least 2 cores. */
-export function lossThreads(env: NodeJS.ProcessEnv = process.env): number {
-  return readSetting(NCE_THREADS, env) ?? Math.min(2, os.availableParallelism ? os.availableParallelism() : os.cpus().length);
-}
-
-function share<T extends Float32Array | Float64Array | Int32Array>(array: T): SharedArrayBuffer {
-  const buffer = new SharedArrayBuffer(array.byteLength);
-  new (array.constructor as { new (b: SharedArrayBuffer): T })(buffer).set(array);
-  return buffer;
-}
-
-/** This thread's or the worker's rows of every block, as views into the shared rows. */
-export function sharedShare(shared: SharedLoss, who: 'main' | 'worker'): LogisticBlock[] {
-  const { D } = shared;
+/** The worker's rows of every block, as views into the shared rows. */
+export function sharedBlocks(shared: SharedLoss): LogisticBlock[] {
+  const D = shared.height * shared.width;
   return shared.blocks.map((b) => {
-    const index = new Int32Array(b.index);
-    const [from, to] = who === 'main' ? [0, b.split] : [b.split, index.length];
+    const partners = b.partners ? (b.partners64 ? new Float64Array(b.partners) : new Float32Array(b.partners)) : undefined;
     return {
       images: new Float32Array(b.images),
-      index: index.subarray(from, to),
-      partners: b.partners ? new Float32Array(b.partners).subarray(from * D, to * D) : undefined,
-      offset: b.offset ? new Float64Array(b.offset).subarray(from, to) : undefined,
+      index: new Int32Array(b.index).subarray(b.from, b.to),
+      partners: partners?.subarray(b.from * D, b.to * D),
+      offset: b.offset ? new Float64Array(b.offset).subarray(b.from, b.to) : undefined,
       sign: b.sign,
       weight: b.weight,
     };
@@ -77,68 +59,64 @@ export function sharedShare(shared: SharedLoss, who: 'main' | 'worker'): Logisti
 export interface LossEvaluator {
   threads: number;
   evaluate(theta: Float64Array): { value: number; gradient: Float64Array };
-  /** Stops the worker (also stopped when the process exits). */
+  /** Stops the workers (also stopped when the process exits). */
   close(): void;
 }
 
-/** An evaluator of logisticSampleLoss over `blocks`, on `threads` threads (1 or 2). */
-export function logisticLossEvaluator(blocks: LogisticBlock[], structure: GridStructure, thetaLength: number, extraScale: number, threads = lossThreads()): LossEvaluator {
+/** An evaluator of logisticSampleLoss over `blocks`, on up to `threads` threads (fewer for few rows). */
+export function logisticLossEvaluator(blocks: LogisticBlock[], structure: GridStructure, thetaLength: number, extraScale: number, threads = threadCount()): LossEvaluator {
   const rows = blocks.reduce((sum, b) => sum + b.index.length, 0);
-  if (threads === 1 || rows < 2 * MIN_ROWS_FOR_WORKER) {
+  const used = Math.max(1, Math.min(threads, Math.floor(rows / MIN_ROWS_PER_THREAD)));
+  if (used === 1) {
     return { threads: 1, evaluate: (theta) => logisticSampleLoss(theta, blocks, structure, extraScale), close: () => undefined };
   }
-  const shared: SharedLoss = {
+  // Share t of a block of n rows is [bound(n, t), bound(n, t + 1)).
+  const bound = (n: number, t: number) => Math.min(n, t * Math.ceil(n / used));
+  const own = blocks.map((b) => {
+    const to = bound(b.index.length, 1);
+    return { ...b, index: b.index.subarray(0, to), partners: b.partners?.subarray(0, to * structure.size), offset: b.offset?.subarray(0, to) };
+  });
+  const sharedRows = blocks.map((b) => ({
+    images: shareArray(b.images),
+    index: shareArray(b.index),
+    partners: b.partners ? shareArray(b.partners) : null,
+    partners64: b.partners instanceof Float64Array,
+    offset: b.offset ? shareArray(b.offset) : null,
+    sign: b.sign,
+    weight: b.weight,
+  }));
+  const theta = new SharedArrayBuffer(8 * thetaLength);
+  const outs = Array.from({ length: used - 1 }, () => new SharedArrayBuffer(8 * (thetaLength + 1)));
+  const work: SharedLoss[] = outs.map((out, w) => ({
     height: structure.height,
     width: structure.width,
     connectivity: structure.connectivity,
-    D: structure.size,
-    blocks: blocks.map((b) => ({
-      images: share(b.images),
-      index: share(b.index),
-      partners: b.partners ? share(b.partners) : null,
-      offset: b.offset ? share(b.offset) : null,
-      sign: b.sign,
-      weight: b.weight,
-      split: Math.ceil(b.index.length / 2),
-    })),
+    blocks: sharedRows.map((b, k) => ({ ...b, from: bound(blocks[k].index.length, w + 1), to: bound(blocks[k].index.length, w + 2) })),
     thetaLength,
     extraScale,
-    theta: new SharedArrayBuffer(8 * thetaLength),
-    out: new SharedArrayBuffer(8 * (thetaLength + 1)),
-    ctrl: new SharedArrayBuffer(4 * 4),
-    error: new SharedArrayBuffer(ERROR_BYTES),
-  };
-  const ctrl = new Int32Array(shared.ctrl);
-  const sharedTheta = new Float64Array(shared.theta);
-  const out = new Float64Array(shared.out);
-  const own = sharedShare(shared, 'main');
-  const worker = startWorker(shared);
-  let request = 0;
-  const waitFor = (slot: number, value: number, what: string) => waitForSlot(ctrl, slot, value, WORKER_TIMEOUT_MS, 'NCE loss worker', what);
-  waitFor(CTRL.ready, 1, 'start');
+    theta,
+    out,
+  }));
+  const pool = startPool('NCE loss worker', 'gaussian/contrastive/loss-worker.ts', work);
+  const sharedTheta = new Float64Array(theta);
+  const results = outs.map((out) => new Float64Array(out));
   return {
-    threads: 2,
-    evaluate(theta) {
-      sharedTheta.set(theta);
-      request++;
-      Atomics.store(ctrl, CTRL.request, request);
-      Atomics.notify(ctrl, CTRL.request);
-      const mine = logisticSampleLoss(theta, own, structure, extraScale);
-      waitFor(CTRL.done, request, 'answer');
-      if (Atomics.load(ctrl, CTRL.status) !== 0) throw new Error(`NCE loss worker: ${readSharedText(new Uint8Array(shared.error))}`);
-      const gradient = mine.gradient.map((g, i) => g + out[i + 1]);
-      return { value: mine.value + out[0], gradient };
+    threads: used,
+    evaluate(at) {
+      sharedTheta.set(at);
+      results.forEach((_, w) => pool.request(w));
+      const mine = logisticSampleLoss(at, own, structure, extraScale);
+      let value = mine.value;
+      const gradient = mine.gradient;
+      results.forEach((out, w) => {
+        pool.wait(w);
+        value += out[0];
+        for (let i = 0; i < gradient.length; i++) gradient[i] += out[i + 1];
+      });
+      return { value, gradient };
     },
     close() {
-      Atomics.store(ctrl, CTRL.request, -1);
-      Atomics.notify(ctrl, CTRL.request);
-      void worker.terminate();
+      void pool.close();
     },
   };
-}
-
-function startWorker(shared: SharedLoss): Worker {
-  const worker = startTypeScriptWorker('gaussian/contrastive/loss-worker.ts', shared);
-  worker.unref();
-  return worker;
 }

@@ -11,22 +11,23 @@
 // Method: Newton on f(Λ) = tr(SΛ) − log det Λ (= −2ℓ + const). With Z = Λ⁻¹,
 //   ∇f = P_M(S − Z),   ∇²f[V] = P_M(Z V Z),
 // both in "matrix entry" coordinates with the trace inner product ⟨U, V⟩ = Σ_M UᵢⱼVᵢⱼ (an edge counts
-// twice). The Newton system P_M(Z V Z) = P_M(Z − S) is solved by conjugate gradients, truncated at a
+// twice). That Hessian is 2Ω⁻¹F, F the pattern Fisher operator of ../model/pattern-fisher and Ω the
+// weights 1 (diagonal) and 2 (edges), so the Newton system P_M(Z V Z) = P_M(Z − S) is F v = ½Ω(Z − S):
+// solved there by preconditioned conjugate gradients (each product −P_M(dZ), the derivative of Λ⁻¹'s
+// band, O(D·b²); the preconditioner P_M(ΛVΛ) is the exact inverse on the full pattern), truncated at a
 // relative residual η = min(0.1, √(relative gradient)) (superlinear convergence without solving early
-// systems exactly). Each product is −P_M(dZ), the derivative of Λ⁻¹'s band in the direction V
-// (../linalg/banded-derivative: O(D·b²), no dense D×D matrix); the preconditioner is V ↦ P_M(ΛVΛ),
-// the Hessian's exact inverse when M is the full pattern. The step backtracks from 1 until Λ + tV
+// systems exactly). The step backtracks from 1 until Λ + tV
 // has a Cholesky factor and the Armijo condition holds. Start: diag(1/Sᵢᵢ).
 // Why Newton: neighbouring standardised MNIST pixels are so correlated that first-order methods
 // crawl (L-BFGS took ~5,000 iterations for 4-connected); Newton takes 12 steps and ~420 products
 // for 4- and 8-connected alike.
 import { Banded, bandedInverse, bandedLogDet } from '../../linalg/banded';
-import { bandedInverseDirection } from '../../linalg/banded-derivative';
 import { cholesky } from '../../linalg/cholesky';
-import { createPrecision, SparsePrecision, toDense } from '../model/precision';
-import { edgeEndpoints, GridStructure, neighbourhoods } from '../model/structure';
+import { createPrecision, patternInner, SparsePrecision, toDense } from '../model/precision';
+import { edgeEndpoints, GridStructure } from '../model/structure';
 import { LocalSecondMoment, localFromData, localFromDense } from '../model/local-moments';
-import { choleskyOfPrecision, toBanded } from '../model/positive-definite';
+import { choleskyOfPrecision } from '../model/positive-definite';
+import { bandOnPattern, patternFisher } from '../model/pattern-fisher';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 const ARMIJO = 1e-4;
@@ -111,8 +112,8 @@ export function fitMaxLikelihood(local: LocalSecondMoment, options: MaxLikelihoo
   const { structure } = target;
   const D = structure.size;
   const P = target.values.length;
-  const ops = patternOperators(structure);
-  const targetNorm = Math.sqrt(ops.inner(target.values, target.values));
+  const inner = (a: Float64Array, b: Float64Array) => patternInner(a, b, D);
+  const targetNorm = Math.sqrt(inner(target.values, target.values));
 
   const lambda = createPrecision(structure);
   for (let i = 0; i < D; i++) lambda.diagonal[i] = 1 / target.diagonal[i];
@@ -121,25 +122,28 @@ export function fitMaxLikelihood(local: LocalSecondMoment, options: MaxLikelihoo
   let iterations = 0;
   let cgIterations = 0;
   let gradient = state.zOnPattern.map((z, j) => target.values[j] - z);
-  let relativeGradient = Math.sqrt(ops.inner(gradient, gradient)) / targetNorm;
+  let relativeGradient = Math.sqrt(inner(gradient, gradient)) / targetNorm;
   while (relativeGradient > tolerance && iterations < maxIterations) {
-    const direction = new Float64Array(P);
-    cgIterations += ops.newtonDirection(state, lambda.values, gradient, Math.min(0.1, Math.sqrt(relativeGradient)), direction);
-    const slope = ops.inner(gradient, direction);
+    // Newton: P_M(Z V Z) = −gradient, i.e. F v = −½Ω·gradient (see the header).
+    const rhs = gradient.map((g, j) => -(j < D ? 0.5 : 1) * g);
+    const newton = patternFisher(lambda, state.factor, state.inverse).solve(rhs, Math.min(0.1, Math.sqrt(relativeGradient)), P);
+    cgIterations += newton.products;
+    const direction = newton.solution;
+    const slope = inner(gradient, direction);
     let step = 1;
     let next: PatternState | null = null;
     let trial = lambda;
     for (let back = 0; back < MAX_BACKTRACKS && !next; back++, step /= 2) {
       trial = createPrecision(structure, lambda.values.map((v, j) => v + step * direction[j]));
       const candidate = evaluate(trial, target);
-      if (candidate && acceptable(state, candidate, step * slope, target, ops.inner)) next = candidate;
+      if (candidate && acceptable(state, candidate, step * slope, target, inner)) next = candidate;
     }
     if (!next) break;
     lambda.values.set(trial.values);
     state = next;
     iterations++;
     gradient = state.zOnPattern.map((z, j) => target.values[j] - z);
-    relativeGradient = Math.sqrt(ops.inner(gradient, gradient)) / targetNorm;
+    relativeGradient = Math.sqrt(inner(gradient, gradient)) / targetNorm;
   }
   let maxPatternGap = 0;
   let maxVariance = 0;
@@ -170,18 +174,9 @@ interface PatternState {
 function evaluate(lambda: SparsePrecision, target: SparsePrecision): PatternState | null {
   const outcome = choleskyOfPrecision(lambda);
   if (!outcome.ok) return null;
-  const D = lambda.structure.size;
-  let traceSL = 0;
-  for (let j = 0; j < lambda.values.length; j++) traceSL += (j < D ? 1 : 2) * target.values[j] * lambda.values[j];
+  const traceSL = patternInner(target.values, lambda.values, lambda.structure.size);
   const inverse = bandedInverse(outcome.factor);
-  const w = inverse.bandwidth + 1;
-  const zOnPattern = new Float64Array(lambda.values.length);
-  for (let i = 0; i < D; i++) zOnPattern[i] = inverse.band[i * w];
-  const { anchors, partners } = edgeEndpoints(lambda.structure);
-  let j = D;
-  anchors.forEach((as, k) => {
-    for (let e = 0; e < as.length; e++, j++) zOnPattern[j] = inverse.band[partners[k][e] * w + (partners[k][e] - as[e])];
-  });
+  const zOnPattern = bandOnPattern(inverse, lambda.structure);
   return { factor: outcome.factor, inverse, objective: traceSL - bandedLogDet(outcome.factor), zOnPattern };
 }
 
@@ -226,119 +221,4 @@ function checkTarget(target: SparsePrecision): void {
       }
     }
   });
-}
-
-interface PatternOperators {
-  /** ⟨U, V⟩ = Σ_M UᵢⱼVᵢⱼ over the pattern, edges counted twice. */
-  inner(a: Float64Array, b: Float64Array): number;
-  /** Fills `out` with the truncated-CG solution of P_M(Z V Z) = −gradient; returns the number of products. */
-  newtonDirection(state: PatternState, lambda: Float64Array, gradient: Float64Array, eta: number, out: Float64Array): number;
-}
-
-/** The Hessian product, the preconditioner and CG on one structure, with their scratch buffers. */
-function patternOperators(structure: GridStructure): PatternOperators {
-  const D = structure.size;
-  const P = D + structure.edgeCount;
-  const { anchors, partners } = edgeEndpoints(structure);
-  const nb = neighbourhoods(structure);
-  const K = nb.slots;
-  // Row and column of every free value (diagonal first, then edges class by class).
-  const rowOf = new Int32Array(P);
-  const colOf = new Int32Array(P);
-  for (let i = 0; i < D; i++) rowOf[i] = colOf[i] = i;
-  let q = D;
-  anchors.forEach((as, k) => {
-    for (let e = 0; e < as.length; e++, q++) {
-      rowOf[q] = as[e];
-      colOf[q] = partners[k][e];
-    }
-  });
-  // Index into the free values of the entry (i, slot s of i), or −1.
-  const valueOfSlot = new Int32Array(D * K).fill(-1);
-  const classStart = [D];
-  structure.edgeClasses.forEach((c, k) => classStart.push(classStart[k] + c.count));
-  for (let i = 0; i < D; i++) {
-    valueOfSlot[i * K] = i;
-    for (let s = 1; s < K; s++) {
-      const e = nb.edgeOfSlot[i * K + s];
-      if (e >= 0) valueOfSlot[i * K + s] = classStart[nb.classOfSlot[s]] + e;
-    }
-  }
-  function inner(a: Float64Array, b: Float64Array): number {
-    let sum = 0;
-    for (let j = 0; j < P; j++) sum += (j < D ? 1 : 2) * a[j] * b[j];
-    return sum;
-  }
-  // Each pixel's neighbourhood (itself included) as a compact list.
-  const columnStart = new Int32Array(D + 1);
-  const columnPixel: number[] = [];
-  for (let k = 0; k < D; k++) {
-    for (let s = 0; s < K; s++) {
-      if (valueOfSlot[k * K + s] < 0) continue;
-      columnPixel.push(nb.pixel[k * K + s]);
-    }
-    columnStart[k + 1] = columnPixel.length;
-  }
-  const pixelList = Int32Array.from(columnPixel);
-  const direction = createPrecision(structure);
-  /** P_M(Z V Z) = −P_M(dZ) for Z = Λ⁻¹ in the direction V, by differentiating the banded recurrences. */
-  function hessianTimes(state: PatternState, v: Float64Array, out: Float64Array) {
-    direction.values.set(v);
-    const dZ = bandedInverseDirection(state.factor, state.inverse, toBanded(direction));
-    const w = dZ.bandwidth + 1;
-    for (let j = 0; j < P; j++) out[j] = -dZ.band[colOf[j] * w + (colOf[j] - rowOf[j])];
-  }
-  // Dense copies of Λ and of the preconditioned vector, nonzero on the pattern only (so never cleared).
-  const lambdaDense = new Float64Array(D * D);
-  const rDense = new Float64Array(D * D);
-  function scatter(values: Float64Array, dense: Float64Array) {
-    for (let j = 0; j < P; j++) dense[rowOf[j] * D + colOf[j]] = dense[colOf[j] * D + rowOf[j]] = values[j];
-  }
-  /** P_M(Λ R Λ): (ΛRΛ)ₐᵦ = Σ_{k ∈ N(a)} Λₐₖ Σ_{l ∈ N(b)} Rₖₗ Λₗᵦ, over the neighbourhoods (self included). */
-  function preconditioner(r: Float64Array, out: Float64Array) {
-    scatter(r, rDense);
-    for (let j = 0; j < P; j++) {
-      const a = rowOf[j];
-      const b = colOf[j];
-      let sum = 0;
-      for (let s = columnStart[a]; s < columnStart[a + 1]; s++) {
-        const k = pixelList[s];
-        let partial = 0;
-        for (let t = columnStart[b]; t < columnStart[b + 1]; t++) {
-          const l = pixelList[t];
-          partial += rDense[k * D + l] * lambdaDense[l * D + b];
-        }
-        sum += lambdaDense[a * D + k] * partial;
-      }
-      out[j] = sum;
-    }
-  }
-  function newtonDirection(state: PatternState, lambda: Float64Array, gradient: Float64Array, eta: number, out: Float64Array): number {
-    out.fill(0);
-    scatter(lambda, lambdaDense);
-    const residual = gradient.map((g) => -g);
-    const z = new Float64Array(P);
-    const product = new Float64Array(P);
-    preconditioner(residual, z);
-    const search = Float64Array.from(z);
-    let rz = inner(residual, z);
-    const stop = eta * Math.sqrt(inner(residual, residual));
-    let products = 0;
-    while (products < P) {
-      hessianTimes(state, search, product);
-      products++;
-      const step = rz / inner(search, product);
-      for (let j = 0; j < P; j++) {
-        out[j] += step * search[j];
-        residual[j] -= step * product[j];
-      }
-      if (Math.sqrt(inner(residual, residual)) <= stop) break;
-      preconditioner(residual, z);
-      const rzNext = inner(residual, z);
-      for (let j = 0; j < P; j++) search[j] = z[j] + (rzNext / rz) * search[j];
-      rz = rzNext;
-    }
-    return products;
-  }
-  return { inner, newtonDirection };
 }

@@ -1,50 +1,8 @@
-// Mean image and second moments S = XᵀX/N of (centred) data, in float64.
-// Two ways to get S: the dense D×D matrix (a float32 tf.matMul per chunk of rows, summed in
-// float64: 60,000×784 takes a few seconds), or only the entries a sparse precision's score-matching
-// system touches — pixel pairs at most two neighbourhood steps apart — straight from the data.
-import * as tf from '@tensorflow/tfjs';
+// The second moments S = XᵀX/N of (centred) data restricted to a sparse precision's pattern: only the
+// entries its score-matching system touches — pixel pairs at most two neighbourhood steps apart —
+// taken from the dense S (../../data/rows) or straight from the data.
+import { checkRows } from '../../data/rows';
 import { GridStructure, neighbourhoods, Neighbourhoods } from './structure';
-
-/** Per-pixel mean over the n rows of X (n×D). */
-export function meanImage(X: ArrayLike<number>, n: number, D: number): Float64Array {
-  checkRows('meanImage', X, n, D);
-  const mean = new Float64Array(D);
-  for (let row = 0; row < n; row++) for (let i = 0; i < D; i++) mean[i] += X[row * D + i];
-  for (let i = 0; i < D; i++) mean[i] /= n;
-  return mean;
-}
-
-/** X − mean, row by row, as float32 (the tfjs working precision). */
-export function centre(X: ArrayLike<number>, n: number, mean: ArrayLike<number>): Float32Array {
-  const D = mean.length;
-  checkRows('centre', X, n, D);
-  const out = new Float32Array(n * D);
-  for (let row = 0; row < n; row++) for (let i = 0; i < D; i++) out[row * D + i] = X[row * D + i] - mean[i];
-  return out;
-}
-
-const DENSE_CHUNK_ROWS = 4096;
-
-/**
- * S = XᵀX/n (D×D, float64). Each chunk's product is a float32 matMul (on wasm only the untransposed
- * product is fast, hence the explicit transpose); chunk sums are accumulated in float64.
- */
-export function secondMomentDense(X: Float32Array, n: number, D: number): Float64Array {
-  checkRows('secondMomentDense', X, n, D);
-  const S = new Float64Array(D * D);
-  for (let start = 0; start < n; start += DENSE_CHUNK_ROWS) {
-    const rows = Math.min(DENSE_CHUNK_ROWS, n - start);
-    const chunk = tf.tidy(() => {
-      const x = tf.tensor2d(X.subarray(start * D, (start + rows) * D), [rows, D]);
-      return tf.matMul(tf.transpose(x), x);
-    });
-    const values = chunk.dataSync();
-    chunk.dispose();
-    for (let i = 0; i < D * D; i++) S[i] += values[i];
-  }
-  for (let i = 0; i < D * D; i++) S[i] /= n;
-  return S;
-}
 
 /**
  * The entries of S that score matching on `structure` needs, arranged per pixel i as a slots×slots
@@ -86,7 +44,7 @@ export function localFromDense(S: ArrayLike<number>, structure: GridStructure): 
  */
 export function localFromData(X: ArrayLike<number>, n: number, structure: GridStructure): LocalSecondMoment {
   const { height: H, width: W, size: D } = structure;
-  checkRows('localFromData', X, n, D);
+  checkRows('localFromData', X, D, n);
   // Half of the 5×5 window of displacements (the other half follows by symmetry).
   const shifts: [number, number][] = [];
   for (let dy = 0; dy <= 2; dy++) for (let dx = -2; dx <= 2; dx++) if (dy > 0 || dx >= 0) shifts.push([dy, dx]);
@@ -129,9 +87,4 @@ function accumulateShift(acc: Float64Array, rows: Float64Array[], H: number, W: 
       acc[p] += x0[p] * x0[q] + x1[p] * x1[q] + x2[p] * x2[q] + x3[p] * x3[q];
     }
   }
-}
-
-function checkRows(caller: string, X: ArrayLike<number>, n: number, D: number): void {
-  if (!(Number.isInteger(n) && n >= 1)) throw new Error(`${caller}: expected a positive number of rows, got ${n}`);
-  if (X.length !== n * D) throw new Error(`${caller}: expected ${n} rows of ${D} values (${n * D}), got ${X.length}`);
 }

@@ -15,7 +15,7 @@ import { Banded, bandedInverse } from '../../linalg/banded';
 import { bandedInverseDirection } from '../../linalg/banded-derivative';
 import { createPrecision, SparsePrecision } from './precision';
 import { toBanded } from './positive-definite';
-import { edgeEndpoints, neighbourhoods, parameterCount } from './structure';
+import { edgeEndpoints, GridStructure, neighbourhoods, parameterCount } from './structure';
 
 export interface PatternFisher {
   /** E f(x) under N(0, Λ⁻¹): Zᵢᵢ for a diagonal value, 2Z_ab for an edge. */
@@ -29,14 +29,13 @@ export interface PatternFisher {
   solve(rhs: Float64Array, tolerance: number, maxProducts: number): { solution: Float64Array; products: number; relativeResidual: number };
 }
 
-/** F at Λ, given Λ's banded Cholesky factor. */
-export function patternFisher(precision: SparsePrecision, factor: Banded): PatternFisher {
-  const { structure } = precision;
+/**
+ * Row (the larger pixel) and column of every free value (diagonal first, then edges class by class):
+ * where the value sits in the lower band of a symmetric matrix on the pattern.
+ */
+function patternEntries(structure: GridStructure): { rowOf: Int32Array; colOf: Int32Array } {
   const D = structure.size;
   const P = parameterCount(structure);
-  const inverse = bandedInverse(factor);
-  const w = inverse.bandwidth + 1;
-  // Row (the larger pixel) and column of every free value, and its slot in the lower band.
   const { anchors, partners } = edgeEndpoints(structure);
   const rowOf = new Int32Array(P);
   const colOf = new Int32Array(P);
@@ -48,14 +47,35 @@ export function patternFisher(precision: SparsePrecision, factor: Banded): Patte
       colOf[j] = as[e];
     }
   });
-  const bandAt = (m: Banded, q: number) => m.band[rowOf[q] * w + (rowOf[q] - colOf[q])];
-  const meanFeatures = Float64Array.from({ length: P }, (_, q) => (q < D ? 1 : 2) * bandAt(inverse, q));
+  return { rowOf, colOf };
+}
+
+/** out[q] = the entry of the symmetric banded m at free value q. */
+function readPattern(m: Banded, { rowOf, colOf }: { rowOf: Int32Array; colOf: Int32Array }, out: Float64Array): Float64Array {
+  const w = m.bandwidth + 1;
+  for (let q = 0; q < rowOf.length; q++) out[q] = m.band[rowOf[q] * w + (rowOf[q] - colOf[q])];
+  return out;
+}
+
+/** The entries of a symmetric banded matrix (e.g. Λ⁻¹'s band) at the pattern's free values. */
+export function bandOnPattern(m: Banded, structure: GridStructure): Float64Array {
+  return readPattern(m, patternEntries(structure), new Float64Array(parameterCount(structure)));
+}
+
+/** F at Λ, given Λ's banded Cholesky factor (and the band of Λ⁻¹, if the caller has it already). */
+export function patternFisher(precision: SparsePrecision, factor: Banded, inverse: Banded = bandedInverse(factor)): PatternFisher {
+  const { structure } = precision;
+  const D = structure.size;
+  const P = parameterCount(structure);
+  const entries = patternEntries(structure);
+  const { rowOf, colOf } = entries;
+  const meanFeatures = readPattern(inverse, entries, new Float64Array(P)).map((z, q) => (q < D ? 1 : 2) * z);
 
   const direction = createPrecision(structure);
   function times(v: Float64Array, out: Float64Array): void {
     direction.values.set(v);
-    const dZ = bandedInverseDirection(factor, inverse, toBanded(direction));
-    for (let q = 0; q < P; q++) out[q] = -(q < D ? 0.5 : 1) * bandAt(dZ, q);
+    readPattern(bandedInverseDirection(factor, inverse, toBanded(direction)), entries, out);
+    for (let q = 0; q < P; q++) out[q] *= -(q < D ? 0.5 : 1);
   }
 
   // Dense Λ and R̃, written on the pattern only (the same entries every time, so never cleared).

@@ -1,6 +1,7 @@
 // A sparse symmetric precision Λ on a grid structure, in float64: its free values live in one flat
 // array `values` = [diagonal (D) | edges of class 0 | edges of class 1 | …], with `diagonal` and
 // `edges[k]` as views into it, so solvers can treat Λ as a plain vector.
+import { checkRows } from '../../data/rows';
 import { edgeEndpoints, GridStructure, parameterCount } from './structure';
 
 export interface SparsePrecision {
@@ -38,6 +39,11 @@ export function diagonalPrecision(structure: GridStructure, diagonal: ArrayLike<
   const p = createPrecision(structure);
   p.diagonal.set(diagonal);
   return p;
+}
+
+/** The identity on `structure`: the diagonal fit of standardised data, where the minibatch fits start by default. */
+export function identityPrecision(structure: GridStructure): SparsePrecision {
+  return diagonalPrecision(structure, new Float64Array(structure.size).fill(1));
 }
 
 export function copyPrecision(p: SparsePrecision): SparsePrecision {
@@ -88,7 +94,7 @@ export function scaleSymmetric(p: SparsePrecision, a: ArrayLike<number>): Sparse
 /** Λx for each of the n rows of X (n×D, row-major). */
 export function precisionTimes(p: SparsePrecision, X: ArrayLike<number>, n: number): Float64Array {
   const D = p.structure.size;
-  checkRows('precisionTimes', X, n, D);
+  checkRows('precisionTimes', X, D, n);
   const out = new Float64Array(n * D);
   const { anchors, partners } = edgeEndpoints(p.structure);
   for (let row = 0; row < n; row++) {
@@ -109,7 +115,7 @@ export function precisionTimes(p: SparsePrecision, X: ArrayLike<number>, n: numb
 /** xᵀΛx for each of the n rows of X: Σ Λᵢᵢ xᵢ² + 2 Σ_edges w·x_anchor·x_partner (no dense product). */
 export function quadraticForms(p: SparsePrecision, X: ArrayLike<number>, n: number): Float64Array {
   const D = p.structure.size;
-  checkRows('quadraticForms', X, n, D);
+  checkRows('quadraticForms', X, D, n);
   const out = new Float64Array(n);
   const { anchors, partners } = edgeEndpoints(p.structure);
   for (let row = 0; row < n; row++) {
@@ -130,9 +136,13 @@ export function quadraticForms(p: SparsePrecision, X: ArrayLike<number>, n: numb
 
 /** ⟨A, B⟩_F = Σᵢⱼ AᵢⱼBᵢⱼ over the pattern (edges count twice: they sit above and below the diagonal). */
 export function frobeniusInner(a: SparsePrecision, b: SparsePrecision): number {
-  const D = a.structure.size;
+  return patternInner(a.values, b.values, a.structure.size);
+}
+
+/** frobeniusInner on free values [diagonal (D) | edges]. */
+export function patternInner(a: ArrayLike<number>, b: ArrayLike<number>, D: number): number {
   let sum = 0;
-  for (let i = 0; i < a.values.length; i++) sum += (i < D ? 1 : 2) * a.values[i] * b.values[i];
+  for (let i = 0; i < a.length; i++) sum += (i < D ? 1 : 2) * a[i] * b[i];
   return sum;
 }
 
@@ -148,8 +158,4 @@ export function relativeFrobeniusError(estimate: SparsePrecision, truth: SparseP
 
 export function trace(p: SparsePrecision): number {
   return p.diagonal.reduce((sum, v) => sum + v, 0);
-}
-
-function checkRows(caller: string, X: ArrayLike<number>, n: number, D: number): void {
-  if (X.length !== n * D) throw new Error(`${caller}: expected ${n} rows of ${D} values (${n * D}), got ${X.length}`);
 }

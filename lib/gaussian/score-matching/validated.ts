@@ -11,6 +11,7 @@
 // - Ridge: SM on S + γI, i.e. the exact SM solver on ridged moments. It is SM on the data plus
 //   independent N(0, γI) noise (the diagonal multiplier of Lin, Drton & Shojaie 2016) and keeps SM's
 //   closed form; it is positive definite once γ is large enough (S + γI approaches a multiple of I).
+import { checkRows } from '../../data/rows';
 import { minimiseLbfgs } from '../../linalg/lbfgs';
 import { createRng, permutation } from '../../random';
 import { createPrecision, SparsePrecision } from '../model/precision';
@@ -129,7 +130,7 @@ export function validateScoreMatching(
   full?: LocalSecondMoment,
 ): SmValidationResult {
   const D = structure.size;
-  if (rows.length !== n * D) throw new Error(`validateScoreMatching: expected ${n} rows of ${D} values (${n * D}), got ${rows.length}`);
+  checkRows('validateScoreMatching', rows, D, n);
   const fraction = settings.validationFraction ?? 0.2;
   const nValidation = Math.round(fraction * n);
   if (!(fraction > 0 && fraction < 1) || nValidation < 1 || n - nValidation < 2) {

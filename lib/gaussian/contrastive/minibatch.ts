@@ -103,11 +103,8 @@ export function trainPrecision(
     // A step that leaves the cone (or crosses the floor) is retried with Λ's part at half the
     // length, for this step only, and Λ is kept (Adam's moments still updated) after
     // MAX_STEP_HALVINGS tries. The extras (NCE's c) always take their full step: the constraint is
-    // on Λ alone, and freezing c with Λ left NCE's normaliser stuck at its start whenever Λ sat on
-    // the floor. Halving the learning rate for good instead stalls training: once the iterate sits
-    // near the floor, every few steps would halve it again (measured: 48 halvings in 100 NCE
-    // steps). Moving back into the feasible set along the identity (Λ + sI) was tried and rejected:
-    // on MNIST NCE it lowered the held-out log-likelihood by hundreds of nats in 60 steps.
+    // on Λ alone, and c must follow Λ even while Λ sits on the floor. (The alternatives and their
+    // measurements are in docs/decisions.md.)
     const stepped = (scale: number) => theta.map((value, i) => value - (i < P ? scale : learningRate) * direction[i]);
     let scale = learningRate;
     let thetaNext = stepped(scale);

@@ -2,7 +2,8 @@
 // code with lib/dem), and its gradient and Laplacian by central finite differences.
 import * as tf from '@tensorflow/tfjs';
 import { createRng } from '../../lib/random';
-import { Dem, demFromArrays, DemConfig } from '../../lib/dem/model';
+import assert from 'node:assert/strict';
+import { Dem, demFromArrays, DemConfig, PARAM_NAMES, ParamName } from '../../lib/dem/model';
 
 export interface Params64 {
   config: DemConfig;
@@ -98,4 +99,27 @@ export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): numbe
     den += b[i] ** 2;
   }
   return Math.sqrt(num / den);
+}
+
+/**
+ * Asserts that `analytic` (gradients by parameter name, e.g. from autodiff) equals the central difference
+ * of `meanLoss` (a float32 loss of a model) in entries 0 and 3 of every parameter, to 2% of max(1, |fd|).
+ * The step is large (1e-2) so that the loss's float32 rounding (≈1e-7 relative) stays below the difference.
+ */
+export function assertGradientMatchesDifferences(params: Params64, analytic: Record<ParamName, tf.Tensor>, meanLoss: (model: Dem) => number, step = 1e-2): void {
+  for (const name of PARAM_NAMES) {
+    const values = analytic[name].dataSync();
+    for (const index of [0, 3]) {
+      const shifted = (delta: number) => {
+        const copy = { ...params, [name]: Float64Array.from(params[name]) };
+        copy[name][index] += delta;
+        const model = toModel(copy);
+        const value = meanLoss(model);
+        model.dispose();
+        return value;
+      };
+      const fd = (shifted(step) - shifted(-step)) / (2 * step);
+      assert.ok(Math.abs(values[index] - fd) <= 2e-2 * Math.max(1, Math.abs(fd)), `${name}[${index}]: autodiff ${values[index]} vs finite difference ${fd}`);
+    }
+  }
 }

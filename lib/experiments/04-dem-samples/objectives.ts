@@ -2,7 +2,7 @@
 // seeded initialisation, batches and step-size schedule, each judged by the exact hold-out SM loss and the
 // Gabor fit of its filters; and DSM's noise bias on a Gaussian, where it has a closed form.
 import { denoisingObjective } from '../../dem/denoising-sm';
-import { pixelScale } from '../03-deep-energy-model/runs';
+import { DemSettings, pixelScale } from '../03-deep-energy-model/runs';
 import { fitGaborBank, GaborFit } from '../../dem/gabor/fit';
 import { GaborBankSummary, summariseGaborBank } from '../../dem/gabor/summary';
 import { createDem, Dem, DEFAULT_DEM_CONFIG, paramArrays } from '../../dem/model';
@@ -16,18 +16,11 @@ import { showProgress } from '../../report/progress';
 export const OBJECTIVES = ['exact', 'denoising', 'sliced'] as const;
 export type ObjectiveName = (typeof OBJECTIVES)[number];
 
-export interface ComparisonSettings {
+/** Notebook 03's training settings (the same meanings), with the comparison's own epochs and noise levels. */
+export interface ComparisonSettings extends DemSettings {
   epochs: number;
-  batchSize: number;
-  learningRate: number;
-  finalLearningRate: number;
-  decayFraction: number;
-  activationScale: number;
-  wScale: number;
-  holdoutRows: number;
   /** σₙ of each denoising-SM run (whitened patches have unit pixel variance). */
   dsmNoiseStds: number[];
-  seed: number;
 }
 
 /** One training run of the comparison: its objective and, for denoising SM, its noise level. */

@@ -15,7 +15,7 @@ import { SYNTHETIC_COUNTS, writeSyntheticMnist } from '../helpers/synthetic-mnis
 
 const NAME = '01-mnist-gaussian';
 const root = projectRoot();
-const FIVE_MINUTES = 300_000;
+const TEN_MINUTES = 600_000; // about 100 s on two idle cores, 200 s when two other jobs share them
 
 const percent = (share: number) => `${(100 * share).toFixed(1)}%`;
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -32,7 +32,7 @@ const RETIRED_CLAIMS = [
   /The pure SM optimum is not positive definite/,
 ];
 
-test('notebook 01 on 60,000 synthetic digits with no always-zero pixel prints only claims its results back', { timeout: FIVE_MINUTES }, () => {
+test('notebook 01 on 60,000 synthetic digits with no always-zero pixel prints only claims its results back', { timeout: TEN_MINUTES }, () => {
   const dir = scratchDir('claims');
   const mnist = path.join(dir, 'mnist');
   writeSyntheticMnist(mnist, 16);

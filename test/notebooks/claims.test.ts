@@ -72,7 +72,7 @@ test('notebook 01 on 60,000 synthetic digits with no always-zero pixel prints on
   // ("n of N digits" names the folder's size N, checked above: the count taken is the n.)
   for (const [, count] of allText.matchAll(/(?<!of )\b(\d[\d,]*) training digits/g)) assert.equal(Number(count.replace(/,/g, '')), r.data.train_images);
   for (const [, count] of allText.matchAll(/(?<!of )\b(\d[\d,]*) test digits/g)) assert.equal(Number(count.replace(/,/g, '')), r.data.test_images);
-  assert.match(line(`${r.data.train_images} training and `), new RegExp(`; ${r.data.always_zero_pixels} of 784 pixels are 0 in every training digit .*: S is not singular here`));
+  assert.match(line(`${r.data.train_images} training and `), new RegExp(`; ${r.data.always_zero_pixels} of 784 pixels are 0 in every training digit .*: no pixel has zero variance here`));
   const heldout = captions.find((c) => c.startsWith('Held-out log-likelihood'));
   assert.ok(heldout, 'no held-out table');
   assert.match(heldout, new RegExp(`of the ${r.data.test_images} test digits \\(idx files t10k-images`));
@@ -100,6 +100,17 @@ test('notebook 01 on 60,000 synthetic digits with no always-zero pixel prints on
     const change = nce.heldout_loglik_per_image - r.models[`sm-${c}`].heldout_loglik_per_image;
     assert.ok(diagnosis.includes(`${change >= 0 ? '+' : ''}${change.toFixed(1)} nats/image from its SM start`), diagnosis);
     assert.match(line(`nce-${c}: c = `), new RegExp(`status: ${nce.status} `));
+
+    // Informative NCE against its reference: the status, and which side of ml-c it lands.
+    const adaptive = r.models[`nce-adaptive-${c}`];
+    const gapToMl = r.reference[`ml-${c}`].heldout_loglik_per_image - adaptive.heldout_loglik_per_image;
+    const adaptiveLine = line(`nce-adaptive-${c}: `);
+    assert.ok(adaptiveLine.startsWith(`nce-adaptive-${c}: ${adaptive.status} after ${adaptive.rounds} rounds`), adaptiveLine);
+    assert.ok(adaptiveLine.includes(`${Math.abs(gapToMl).toFixed(2)} ${gapToMl >= 0 ? 'below' : 'above'} ml-${c}`), adaptiveLine);
   }
+  // The glance table's labels carry the same flags.
+  const label = (dotted: string) => r.headlines.find((h: { path: string }) => h.path === dotted)?.label ?? assert.fail(`no headline for ${dotted}`);
+  assert.equal(label('sm_exact_vs_gradient_rel_diff.8').endsWith('(did not converge)'), !r.sm_gradient_converged[8]);
+  assert.equal(label('models.nce-adaptive-8.c_gap').endsWith(`(${r.models['nce-adaptive-8'].status})`), r.models['nce-adaptive-8'].status !== 'trained');
   assert.match(line('NCE contrasts '), new RegExp(`the first ${r.models['nce-8'].data_rows} of the ${r.data.train_images} training digits`));
 });

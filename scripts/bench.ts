@@ -1,7 +1,8 @@
-// `npm run bench [-- --no-report] [--repeats N]`: the project's speed figures on this machine,
-// printed as a table and written to report/bench.json. Each figure is the median of several runs
-// after a warm-up run. The quick and full reports are run too (into report/bench/), for their wall
-// time and each notebook's peak memory; --no-report skips them.
+// `npm run bench [-- --no-report | --report quick|full] [--repeats N]`: the project's speed figures on
+// this machine, printed as a table and written to report/bench.json. Each figure is the median of several
+// runs after a warm-up run. The quick and full reports are run too (into report/bench/), for their wall
+// time and each notebook's run time and peak memory, with the machine's load average just before each
+// (a timing means little without the load it was taken under); --report runs one size, --no-report neither.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -80,17 +81,36 @@ function syntheticImages(n: number, seed: number): Float32Array {
   return out;
 }
 
-function runReport(size: 'quick' | 'full', root: string): { seconds: number; notebooks: RunStatus[] } {
+type ReportSize = 'quick' | 'full';
+
+/** The machine the figures were taken on: they only compare between runs on the same one. */
+function machine(): { cpu: string; cores: number; memory_gb: number; node: string } {
+  return { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, memory_gb: Math.round(os.totalmem() / 2 ** 30), node: process.version };
+}
+
+function runReport(size: ReportSize, root: string): { seconds: number; notebooks: RunStatus[]; loadBefore: number } {
+  // The 1-minute load average just before the run: near 0 on an idle machine, about the core count when another job uses every core.
+  const loadBefore = os.loadavg()[0];
   const out = path.join(root, 'report', 'bench', size);
   const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'report.ts'), '--size', size, '--out', out], { stdio: 'inherit' });
   if (result.status !== 0) throw new Error(`bench: the ${size} report failed (exit ${result.status}); see its output above`);
   const summary = JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8'));
-  return { seconds: summary.report_seconds, notebooks: summary.notebooks };
+  return { seconds: summary.report_seconds, notebooks: summary.notebooks, loadBefore };
+}
+
+/** Which report sizes to time: both by default, one with --report quick|full, none with --no-report. */
+function reportSizes(args: string[]): ReportSize[] {
+  if (args.includes('--no-report')) return [];
+  const at = args.indexOf('--report');
+  if (at < 0) return ['quick', 'full'];
+  const size = args[at + 1];
+  if (size !== 'quick' && size !== 'full') throw new Error(`bench: --report needs "quick" or "full", got "${size}"`);
+  return [size];
 }
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const withReport = !args.includes('--no-report');
+  const sizes = reportSizes(args);
   const repeatsArg = args.indexOf('--repeats');
   const repeats = repeatsArg >= 0 ? Number(args[repeatsArg + 1]) : 3;
   if (!(Number.isInteger(repeats) && repeats >= 1)) throw new Error(`bench: --repeats needs a whole number ≥ 1, got "${args[repeatsArg + 1]}"`);
@@ -145,13 +165,13 @@ async function main(): Promise<void> {
   log('zca_seconds');
 
   const notebooks: Record<string, { quick_seconds?: number; full_seconds?: number; quick_peak_rss_mb?: number; full_peak_rss_mb?: number }> = {};
-  if (withReport) {
-    for (const size of ['quick', 'full'] as const) {
-      const report = runReport(size, root);
-      figures[`report_seconds_${size}`] = report.seconds;
-      for (const status of report.notebooks) {
-        notebooks[status.notebook] = { ...notebooks[status.notebook], [`${size}_seconds`]: status.seconds, [`${size}_peak_rss_mb`]: status.peak_rss_mb };
-      }
+  const loadBeforeReport: Partial<Record<ReportSize, number>> = {};
+  for (const size of sizes) {
+    const report = runReport(size, root);
+    figures[`report_seconds_${size}`] = report.seconds;
+    loadBeforeReport[size] = report.loadBefore;
+    for (const status of report.notebooks) {
+      notebooks[status.notebook] = { ...notebooks[status.notebook], [`${size}_seconds`]: status.seconds, [`${size}_peak_rss_mb`]: status.peak_rss_mb };
     }
   }
 
@@ -161,14 +181,17 @@ async function main(): Promise<void> {
     const met = goal.higher ? value >= goal.target : value <= goal.target;
     return { key, value, unit: goal.unit, target: `${goal.higher ? '≥' : '≤'} ${goal.target}`, met: met ? 'yes' : 'NO' };
   });
-  console.log(`\nbackend ${backend.name}, ${os.cpus().length} cores, median of ${repeats} after a warm-up\n`);
+  const host = machine();
+  console.log(`\nbackend ${backend.name}, ${host.cores} cores (${host.cpu}), ${host.memory_gb} GB, Node ${host.node}; median of ${repeats} after a warm-up\n`);
   console.log(`${'figure'.padEnd(44)} ${'value'.padStart(12)}  ${'unit'.padEnd(10)} ${'target'.padEnd(10)} met`);
   for (const row of rows) console.log(`${row.key.padEnd(44)} ${row.value.toPrecision(4).padStart(12)}  ${row.unit.padEnd(10)} ${row.target.padEnd(10)} ${row.met}`);
-  for (const [name, n] of Object.entries(notebooks)) console.log(`${name}: quick ${n.quick_seconds?.toFixed(1)} s / ${Math.round(n.quick_peak_rss_mb ?? 0)} MB, full ${n.full_seconds?.toFixed(1)} s / ${Math.round(n.full_peak_rss_mb ?? 0)} MB`);
+  for (const size of sizes) console.log(`${size} report: load average ${loadBeforeReport[size]?.toFixed(2)} (1 min) on ${host.cores} cores just before it`);
+  const timed = (seconds?: number, mb?: number) => (seconds === undefined ? 'not run' : `${seconds.toFixed(1)} s / ${Math.round(mb ?? 0)} MB`);
+  for (const [name, n] of Object.entries(notebooks)) console.log(`${name}: quick ${timed(n.quick_seconds, n.quick_peak_rss_mb)}, full ${timed(n.full_seconds, n.full_peak_rss_mb)}`);
 
   const file = path.join(root, 'report', 'bench.json');
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, `${JSON.stringify({ backend: backend.name, cores: os.cpus().length, repeats, figures, targets: TARGETS, notebooks, measured_at: new Date().toISOString() }, null, 2)}\n`);
+  fs.writeFileSync(file, `${JSON.stringify({ backend: backend.name, cores: host.cores, machine: host, load_average_before_report: loadBeforeReport, repeats, figures, targets: TARGETS, notebooks, measured_at: new Date().toISOString() }, null, 2)}\n`);
   console.log(`\nwritten to ${path.relative(process.cwd(), file)}`);
   process.exit(0);
 }

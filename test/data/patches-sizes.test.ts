@@ -2,7 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
+import { spawnSync } from 'child_process';
 import { Jimp } from 'jimp';
+import { projectRoot } from '../../lib/report/paths';
 import { scratchDir } from '../helpers/scratch';
 import { positionUse, preparePatches, REPEAT_ERROR_FRACTION, REPEAT_WARNING_FRACTION } from '../../lib/data/patches';
 import { capturingWarnings } from '../helpers/warnings';
@@ -81,4 +83,21 @@ test('between the warning and the error fractions the patches come with a loud w
   assert.match(warning, new RegExp(`${nTrain} training patches drawn from the ${P} positions .* hit about ${Math.round(use.expectedDistinct)} distinct ones: about 21% repeat a position \\(warning above 10%\\)`));
   // A stricter limit turns the same case into an error.
   await capturingWarnings(() => assert.rejects(preparePatches({ folder, nTrain, nHoldout: 2, seed: 4, maxRepeatFraction: 0.15 }), /refused above 15%/));
+});
+
+test('the report with LFR_PHOTOS_DIR naming one small photo stops notebook 02 at its patch cell, saying why, before any whitening', async () => {
+  const folder = await onePhotoFolder(80, 64);
+  const out = path.join(scratchDir('one-photo-report'), 'report');
+  const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(projectRoot(), 'scripts', 'report.ts'), '--size', 'quick', '--only', '02', '--out', out], {
+    encoding: 'utf8',
+    env: { ...process.env, LFR_PHOTOS_DIR: folder, LFR_PROGRESS: 'off' },
+  });
+  assert.notEqual(run.status, 0);
+  assert.match(run.stderr, /preparePatches\(/, 'the failing cell is the one that cuts the patches');
+  assert.match(run.stderr, /5000 training patches drawn from the \d+ positions a patch can take in \S*one-photo-\w+ hit about \d+ distinct ones/);
+  const summary = JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8'));
+  const status = summary.notebooks.find((s: { notebook: string }) => s.notebook.startsWith('02-'));
+  const notebook = JSON.parse(fs.readFileSync(path.join(projectRoot(), 'notebooks', `${status.notebook}.ipynb`), 'utf8'));
+  assert.equal(notebook.cells[status.failed_cell].id, 'nb02-03', 'notebook 02 failed elsewhere than at its patch cell');
+  assert.equal(fs.existsSync(path.join(out, 'results', `${status.notebook}.json`)), false, 'results were written');
 });

@@ -153,3 +153,14 @@ test('the browser check finds each kind of problem it is meant to find', browser
     /link to a missing anchor: #nowhere/, /console error: boom/, /page is \d+ px wide in a 400 px viewport: <div> to 9\d\d px/,
   ]) assert.match(problems, expected);
 });
+
+test("the glance table gives each notebook's own run time and peak memory, as the runner measured them", async () => {
+  const { entries } = await syntheticEntries();
+  const timed = entries.map((entry, i) => ({ ...entry, status: { ...entry.status, seconds: [92.04, 27.96][i], peak_rss_mb: [709.4, 1024.6][i] } }));
+  const page = renderReport(timed, scratchDir('render-html'), { size: 'quick', generated: 'now' });
+  const glance = page.slice(page.indexOf('<table class="glance">'), page.indexOf('</table>', page.indexOf('<table class="glance">')));
+  const rows = [...glance.matchAll(/<tr class="notebook-row">([\s\S]*?)<\/tr>/g)].map((m) => m[1]);
+  assert.equal(rows.length, 2);
+  assert.match(rows[0], /href="#01-test"[\s\S]*ok · 92\.0 s · 709 MB/);
+  assert.match(rows[1], /href="#03-test"[\s\S]*ok · 28\.0 s · 1025 MB/);
+});

@@ -20,7 +20,9 @@ export interface MnistDataOptions {
 }
 
 export interface MnistGaussianData {
+  /** Where the training and the test digits came from (loadMnist's words), for the notebook to print. */
   source: string;
+  testSource: string;
   n: number;
   nTest: number;
   /** Grey level / 255, [n, 784]. */
@@ -54,6 +56,7 @@ export function prepareMnistGaussian(options: MnistDataOptions = {}): MnistGauss
   const standardisedTrain = centredTrain.map((v, k) => v * scale[k % D]);
   return {
     source: train.source,
+    testSource: test.source,
     n: train.n,
     nTest: test.n,
     trainImages: train.images,

@@ -5,7 +5,7 @@ import { heldoutLogLikelihood } from '../../gaussian/evaluation/heldout';
 import { smallestEigenvalue } from '../../gaussian/model/positive-definite';
 import { MnistGaussianData } from './data';
 import { RunSize } from '../../report/size';
-import { withRidge } from '../../data/rows';
+import { checkSquare, withRidge } from '../../data/rows';
 import { hasArrays, loadArrays, saveArrays } from '../../report/artifacts';
 import * as tf from '@tensorflow/tfjs';
 import { choleskyOrThrow } from '../../linalg/cholesky';
@@ -101,4 +101,28 @@ export function baselineLogLikelihoods(data: MnistGaussianData, ridge: number): 
   const variances = Array.from(data.scale, (a) => a * a);
   const diagonal = gaussianLogLikelihood(diagonalPrecision(gridStructure(SIDE, SIDE, 4), variances), data.centredTest, data.nTest);
   return { diagonal, full: denseGaussianLogLikelihood(ridged, data.centredTest, data.nTest), ridge };
+}
+
+/**
+ * The share of a dense D×D matrix's off-diagonal sum of squares that lies on the pixel pairs of a
+ * `connectivity`-neighbourhood of a side×side grid: how much of an empirical precision a sparse model
+ * on that pattern can hold.
+ */
+export function patternShare(matrix: Float64Array, side: number, connectivity: 4 | 8): number {
+  const d = side * side;
+  checkSquare('patternShare', matrix, d);
+  let onPattern = 0;
+  let offDiagonal = 0;
+  for (let i = 0; i < d; i++) {
+    for (let j = 0; j < d; j++) {
+      if (i === j) continue;
+      const rows = Math.abs(Math.floor(i / side) - Math.floor(j / side));
+      const cols = Math.abs((i % side) - (j % side));
+      const neighbours = connectivity === 4 ? rows + cols === 1 : Math.max(rows, cols) === 1;
+      const square = matrix[i * d + j] ** 2;
+      offDiagonal += square;
+      if (neighbours) onPattern += square;
+    }
+  }
+  return onPattern / offDiagonal;
 }

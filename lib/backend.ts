@@ -31,7 +31,10 @@ const defaultLoaders: BackendLoaders = {
  * the part from node_modules/ on (tfjs-node installed without libtensorflow names its binding's path).
  */
 export function describeLoadFailure(message: string): string {
-  return message.split('\n')[0].replace(/(?:[A-Za-z]:)?[\\/][^\s'"]*?[\\/]node_modules[\\/]/g, 'node_modules/').trim();
+  return message
+    .split('\n')[0]
+    .replace(/(?:[A-Za-z]:)?[\\/][^\s'"]*?[\\/]node_modules[\\/]/g, 'node_modules/')
+    .trim();
 }
 
 async function tryBackend(name: BackendName, loaders: BackendLoaders): Promise<string | null> {
@@ -52,10 +55,7 @@ let chosen: BackendChoice | null = null;
  * Selects and initialises the backend once per process; LFR_BACKEND=tensorflow|wasm|cpu forces one
  * (and fails loudly if it cannot load). Call before creating any tensor.
  */
-export async function chooseBackend(
-  env: NodeJS.ProcessEnv = process.env,
-  loaders: BackendLoaders = defaultLoaders,
-): Promise<BackendChoice> {
+export async function chooseBackend(env: NodeJS.ProcessEnv = process.env, loaders: BackendLoaders = defaultLoaders): Promise<BackendChoice> {
   if (chosen && loaders === defaultLoaders) return chosen;
   const forced = readSetting(BACKEND, env);
   let choice: BackendChoice;

@@ -184,14 +184,19 @@ async function main(): Promise<void> {
   const host = machine();
   console.log(`\nbackend ${backend.name}, ${host.cores} cores (${host.cpu}), ${host.memory_gb} GB, Node ${host.node}; median of ${repeats} after a warm-up\n`);
   console.log(`${'figure'.padEnd(44)} ${'value'.padStart(12)}  ${'unit'.padEnd(10)} ${'target'.padEnd(10)} met`);
-  for (const row of rows) console.log(`${row.key.padEnd(44)} ${row.value.toPrecision(4).padStart(12)}  ${row.unit.padEnd(10)} ${row.target.padEnd(10)} ${row.met}`);
+  for (const row of rows)
+    console.log(`${row.key.padEnd(44)} ${row.value.toPrecision(4).padStart(12)}  ${row.unit.padEnd(10)} ${row.target.padEnd(10)} ${row.met}`);
   for (const size of sizes) console.log(`${size} report: load average ${loadBeforeReport[size]?.toFixed(2)} (1 min) on ${host.cores} cores just before it`);
   const timed = (seconds?: number, mb?: number) => (seconds === undefined ? 'not run' : `${seconds.toFixed(1)} s / ${Math.round(mb ?? 0)} MB`);
-  for (const [name, n] of Object.entries(notebooks)) console.log(`${name}: quick ${timed(n.quick_seconds, n.quick_peak_rss_mb)}, full ${timed(n.full_seconds, n.full_peak_rss_mb)}`);
+  for (const [name, n] of Object.entries(notebooks))
+    console.log(`${name}: quick ${timed(n.quick_seconds, n.quick_peak_rss_mb)}, full ${timed(n.full_seconds, n.full_peak_rss_mb)}`);
 
   const file = path.join(root, 'report', 'bench.json');
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, `${JSON.stringify({ backend: backend.name, cores: host.cores, machine: host, load_average_before_report: loadBeforeReport, repeats, figures, targets: TARGETS, notebooks, measured_at: new Date().toISOString() }, null, 2)}\n`);
+  fs.writeFileSync(
+    file,
+    `${JSON.stringify({ backend: backend.name, cores: host.cores, machine: host, load_average_before_report: loadBeforeReport, repeats, figures, targets: TARGETS, notebooks, measured_at: new Date().toISOString() }, null, 2)}\n`,
+  );
   console.log(`\nwritten to ${path.relative(process.cwd(), file)}`);
   process.exit(0);
 }

@@ -34,8 +34,7 @@ function options(argv: string[]): { report: string; port: number; noOpen: boolea
     throw new Error(`explore: ${(error as Error).message}; usage: npm run explore -- [--report DIR] [--port N] [--no-open]`);
   }
   const envPort = process.env.NODEPLOTLIB_PORT;
-  const port = values.port !== undefined ? parsePort(values.port, '--port')
-    : envPort ? parsePort(envPort, 'NODEPLOTLIB_PORT') : 0;
+  const port = values.port !== undefined ? parsePort(values.port, '--port') : envPort ? parsePort(envPort, 'NODEPLOTLIB_PORT') : 0;
   return { report: values.report ?? defaultReportDir(), port, noOpen: values['no-open'] ?? false };
 }
 
@@ -49,8 +48,7 @@ async function main(): Promise<void> {
   const server = await servePlots(figures, port);
   console.log(`explore: ${figures.length} charts from ${report}/results at ${server.url} (listening on 127.0.0.1 only; Ctrl-C stops)`);
   if (server.plotly === 'cdn') {
-    console.log('explore: the page loads plotly.js from cdn.plot.ly (needs internet);'
-      + ' `npm install plotly.js-dist-min@1.58.4` serves it from here');
+    console.log('explore: the page loads plotly.js from cdn.plot.ly (needs internet);' + ' `npm install plotly.js-dist-min@1.58.4` serves it from here');
   }
   const choice = browserChoice(noOpen, process.env, process.platform);
   if (choice.open) openBrowser(server.url);

@@ -39,7 +39,9 @@ if (args === null) {
 }
 const child = spawn('jupyter', args, { env, stdio: 'inherit' });
 child.on('error', (error) => {
-  console.error(`npm run jupyter: could not start "jupyter" (${error.message}). Install JupyterLab (pip install jupyterlab) or Debian's jupyter-nbconvert python3-nbclient python3-ipykernel, then retry.`);
+  console.error(
+    `npm run jupyter: could not start "jupyter" (${error.message}). Install JupyterLab (pip install jupyterlab) or Debian's jupyter-nbconvert python3-nbclient python3-ipykernel, then retry.`,
+  );
   process.exit(1);
 });
 child.on('exit', (code) => process.exit(code ?? 1));

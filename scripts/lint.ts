@@ -10,14 +10,17 @@ import { ESLint } from 'eslint';
 import { projectRoot } from '../lib/report/paths';
 import { joinText, notebookModule, readNotebook } from './report/notebook-format';
 
-
 const root = projectRoot();
 const SOURCES = ['lib/**/*.ts', 'scripts/**/*.{ts,mjs}', 'test/**/*.ts', '*.{json,mjs}', 'jupyter/**/*.json'];
 const fix = process.argv.includes('--fix');
 
 function notebookFiles(): string[] {
   const dir = path.join(root, 'notebooks');
-  return fs.readdirSync(dir).filter((f) => f.endsWith('.ipynb')).sort().map((f) => path.join(dir, f));
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.ipynb'))
+    .sort()
+    .map((f) => path.join(dir, f));
 }
 
 /** Prettier over the source files (the CLI, so .prettierignore and the config apply as for an editor). */
@@ -57,7 +60,9 @@ async function lint(): Promise<boolean> {
   const eslint = new ESLint({ cwd: root });
   const results = await eslint.lintFiles(['.']);
   for (const file of notebookFiles()) {
-    const cells = readNotebook(file).cells.filter((c) => c.cell_type === 'code').map((c) => joinText(c.source));
+    const cells = readNotebook(file)
+      .cells.filter((c) => c.cell_type === 'code')
+      .map((c) => joinText(c.source));
     const virtual = file.replace(/\.ipynb$/, '.ts');
     results.push(...(await eslint.lintText(notebookModule(cells), { filePath: virtual })).map((r) => ({ ...r, filePath: `${file} (its code cells)` })));
   }

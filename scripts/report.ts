@@ -114,7 +114,12 @@ function earlierEntries(names: string[], options: Options): Map<string, Rendered
     const executed = path.join(options.reportDir, `${name}.ipynb`);
     if (!status || !fs.existsSync(executed)) continue;
     const resultsFile = path.join(options.reportDir, 'results', `${name}.json`);
-    earlier.set(name, { name, status, notebook: readNotebook(executed), results: status.ok ? (readJson(resultsFile) as Record<string, unknown> | null) : null });
+    earlier.set(name, {
+      name,
+      status,
+      notebook: readNotebook(executed),
+      results: status.ok ? (readJson(resultsFile) as Record<string, unknown> | null) : null,
+    });
   }
   return earlier;
 }
@@ -141,13 +146,20 @@ function writeReport(entries: RenderedNotebook[], options: Options, seconds: num
 async function main(): Promise<void> {
   const root = projectRoot();
   const options = checkedOptions(process.argv.slice(2), root);
-  const all = fs.readdirSync(options.notebooksDir).filter((file) => file.endsWith('.ipynb')).sort();
+  const all = fs
+    .readdirSync(options.notebooksDir)
+    .filter((file) => file.endsWith('.ipynb'))
+    .sort();
   const selected = all.filter((file) => options.only.length === 0 || options.only.some((prefix) => file.startsWith(prefix)));
-  if (selected.length === 0) throw new Error(`report: no notebooks in ${options.notebooksDir}${options.only.length ? ` matching ${options.only.join(', ')}` : ''}`);
+  if (selected.length === 0)
+    throw new Error(`report: no notebooks in ${options.notebooksDir}${options.only.length ? ` matching ${options.only.join(', ')}` : ''}`);
   const names = all.map((file) => path.basename(file, '.ipynb'));
   const toRun = new Set(selected.map((file) => path.basename(file, '.ipynb')));
   fs.mkdirSync(options.reportDir, { recursive: true });
-  const earlier = earlierEntries(names.filter((name) => !toRun.has(name)), options);
+  const earlier = earlierEntries(
+    names.filter((name) => !toRun.has(name)),
+    options,
+  );
   // Nothing of a notebook about to run may survive from an earlier run: not its executed copy, not its
   // numbers (a failed or interrupted run would otherwise sit beside them).
   for (const name of toRun) {
@@ -167,8 +179,15 @@ async function main(): Promise<void> {
   const stop = (signal: NodeJS.Signals): void => {
     running?.kill();
     const missing = [...toRun].filter((name) => !done.has(name));
-    writeReport(entriesSoFar(), options, (Date.now() - started) / 1000, `interrupted by ${signal} while running ${current || 'nothing'}; not run: ${missing.join(', ')}`);
-    console.error(`\nreport: stopped by ${signal}; ${shown(path.join(options.reportDir, 'index.html'))} says the report is incomplete (${missing.join(', ')} not run)`);
+    writeReport(
+      entriesSoFar(),
+      options,
+      (Date.now() - started) / 1000,
+      `interrupted by ${signal} while running ${current || 'nothing'}; not run: ${missing.join(', ')}`,
+    );
+    console.error(
+      `\nreport: stopped by ${signal}; ${shown(path.join(options.reportDir, 'index.html'))} says the report is incomplete (${missing.join(', ')} not run)`,
+    );
     process.exit(signal === 'SIGINT' ? 130 : 143);
   };
   process.once('SIGINT', stop);
@@ -210,7 +229,9 @@ async function main(): Promise<void> {
   current = '';
   const summary = writeReport(entriesSoFar(), options, (Date.now() - started) / 1000);
   const failed = summary.notebooks.filter((status) => !status.ok);
-  console.error(`report: ${shown(path.join(options.reportDir, 'index.html'))} written; ${summary.notebooks.length - failed.length}/${summary.notebooks.length} notebooks ok in ${summary.report_seconds.toFixed(1)} s`);
+  console.error(
+    `report: ${shown(path.join(options.reportDir, 'index.html'))} written; ${summary.notebooks.length - failed.length}/${summary.notebooks.length} notebooks ok in ${summary.report_seconds.toFixed(1)} s`,
+  );
   if (failed.length) {
     console.error(`report: FAILED: ${failed.map((status) => status.notebook).join(', ')}`);
     process.exit(1);

@@ -10,11 +10,13 @@ import { spawnSync } from 'node:child_process';
 const NOTEBOOK_TESTS = [join('test', 'notebooks', 'execute.test.ts'), join('test', 'notebooks', 'claims.test.ts')];
 
 function findTests(dir) {
-  return readdirSync(dir).sort().flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return findTests(path);
-    return name.endsWith('.test.ts') ? [path] : [];
-  });
+  return readdirSync(dir)
+    .sort()
+    .flatMap((name) => {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) return findTests(path);
+      return name.endsWith('.test.ts') ? [path] : [];
+    });
 }
 
 const args = process.argv.slice(2);

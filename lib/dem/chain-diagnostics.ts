@@ -18,5 +18,5 @@ export function potentialScaleReduction(chains: number[][], fraction = 0.5): num
   const between = (n * means.reduce((acc, m) => acc + (m - grand) ** 2, 0)) / (means.length - 1);
   const W = within.reduce((a, b) => a + b, 0) / within.length;
   if (!(W > 0)) return between > 0 ? Infinity : 1;
-  return Math.sqrt(((n - 1) / n * W + between / n) / W);
+  return Math.sqrt((((n - 1) / n) * W + between / n) / W);
 }

@@ -11,7 +11,19 @@ export function checkpointName(run: string): string {
   return `dem-${run}`;
 }
 
-const HISTORY_NUMBERS = ['epochs', 'steps', 'batchSize', 'learningRate', 'finalLearningRate', 'threads', 'initialHoldoutLoss', 'trainSeconds', 'totalSeconds', 'samplesPerSecond', 'decayFraction'] as const;
+const HISTORY_NUMBERS = [
+  'epochs',
+  'steps',
+  'batchSize',
+  'learningRate',
+  'finalLearningRate',
+  'threads',
+  'initialHoldoutLoss',
+  'trainSeconds',
+  'totalSeconds',
+  'samplesPerSecond',
+  'decayFraction',
+] as const;
 
 export function saveDem(run: string, model: Dem, history: TrainHistory, size: RunSize = runSize()): string {
   const { inputs: D, features: J, units: K, sigma } = model.config;

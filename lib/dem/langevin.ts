@@ -66,12 +66,16 @@ export async function langevin(target: LogDensityAndScore, start: Float32Array, 
   const { method, steps, seed } = options;
   const label = options.label ?? method.toUpperCase();
   if (method !== 'ula' && method !== 'mala') throw new Error(`langevin: method must be "ula" or "mala", got "${method}"`);
-  if (!(options.stepSize > 0) || !Number.isFinite(options.stepSize)) throw new Error(`langevin (${label}): stepSize must be a positive number, got ${options.stepSize}`);
+  if (!(options.stepSize > 0) || !Number.isFinite(options.stepSize))
+    throw new Error(`langevin (${label}): stepSize must be a positive number, got ${options.stepSize}`);
   if (!Number.isInteger(steps) || steps < 1) throw new Error(`langevin (${label}): steps must be a positive integer, got ${steps}`);
-  if (start.length === 0 || start.length % dims !== 0) throw new Error(`langevin (${label}): ${start.length} starting values is not a whole number of rows of ${dims}`);
+  if (start.length === 0 || start.length % dims !== 0)
+    throw new Error(`langevin (${label}): ${start.length} starting values is not a whole number of rows of ${dims}`);
   const adapt = options.adapt ?? null;
   if (adapt && (method !== 'mala' || !(adapt.steps >= 0 && adapt.steps < steps) || !(adapt.target > 0 && adapt.target < 1))) {
-    throw new Error(`langevin (${label}): adapt needs method "mala", 0 ≤ adapt.steps < steps and a target in (0, 1), got ${JSON.stringify(adapt)} with ${steps} steps`);
+    throw new Error(
+      `langevin (${label}): adapt needs method "mala", 0 ≤ adapt.steps < steps and a target in (0, 1), got ${JSON.stringify(adapt)} with ${steps} steps`,
+    );
   }
   const chains = start.length / dims;
   const traceEvery = options.traceEvery ?? Math.max(1, Math.floor(steps / 200));
@@ -90,7 +94,9 @@ export async function langevin(target: LogDensityAndScore, start: Float32Array, 
     const variance = tf.tidy(() => rowVariance(x).dataSync());
     for (let n = 0; n < chains; n++) {
       if (!Number.isFinite(logp[n]) || !Number.isFinite(variance[n])) {
-        throw new Error(`langevin (${label}): chain ${n} became non-finite by step ${step} (log p̃ = ${logp[n]}, variance = ${variance[n]}); η = ${eta} is too large for this density`);
+        throw new Error(
+          `langevin (${label}): chain ${n} became non-finite by step ${step} (log p̃ = ${logp[n]}, variance = ${variance[n]}); η = ${eta} is too large for this density`,
+        );
       }
       trace.logp[n].push(logp[n]);
       trace.variance[n].push(variance[n]);
@@ -102,7 +108,9 @@ export async function langevin(target: LogDensityAndScore, start: Float32Array, 
     for (let step = 1; step <= steps; step++) {
       const noiseSeed = rng.fork();
       const uniformSeed = rng.fork();
-      const proposal = tf.tidy(() => tf.addN([x, tf.mul(current.score, eta), tf.mul(tf.randomNormal([chains, dims], 0, 1, 'float32', noiseSeed), Math.sqrt(2 * eta))]) as tf.Tensor2D);
+      const proposal = tf.tidy(
+        () => tf.addN([x, tf.mul(current.score, eta), tf.mul(tf.randomNormal([chains, dims], 0, 1, 'float32', noiseSeed), Math.sqrt(2 * eta))]) as tf.Tensor2D,
+      );
       const next = target(proposal);
       if (method === 'ula') {
         tf.dispose([x, current.logp, current.score]);
@@ -117,7 +125,8 @@ export async function langevin(target: LogDensityAndScore, start: Float32Array, 
           const logU = tf.log(tf.randomUniform([chains], 0, 1, 'float32', uniformSeed));
           return tf.cast(tf.less(logU, logRatio), 'float32') as tf.Tensor1D;
         });
-        const keep = (a: tf.Tensor, b: tf.Tensor, column: boolean) => tf.tidy(() => tf.where(tf.cast(column ? tf.reshape(accept, [chains, 1]) : accept, 'bool'), a, b));
+        const keep = (a: tf.Tensor, b: tf.Tensor, column: boolean) =>
+          tf.tidy(() => tf.where(tf.cast(column ? tf.reshape(accept, [chains, 1]) : accept, 'bool'), a, b));
         const merged = {
           x: keep(proposal, x, true) as tf.Tensor2D,
           logp: keep(next.logp, current.logp, false) as tf.Tensor1D,

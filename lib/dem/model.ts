@@ -77,10 +77,7 @@ function checkConfig(config: DemConfig): void {
 }
 
 /** Wraps given parameter values (Float32Arrays in the shapes above) as a model with fresh variables. */
-export function demFromArrays(
-  config: DemConfig,
-  values: Record<ParamName, Float32Array>,
-): Dem {
+export function demFromArrays(config: DemConfig, values: Record<ParamName, Float32Array>): Dem {
   checkConfig(config);
   const { inputs: D, features: J, units: K } = config;
   const shapes: Record<ParamName, number[]> = { V: [J, D], W: [K, J], b: [D], c: [K] };

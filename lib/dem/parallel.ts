@@ -54,7 +54,14 @@ export async function gradientPool(config: DemConfig, capacity: number, threads 
   const shareCapacity = Math.ceil(capacity / threads);
   const layouts = Array.from({ length: threads - 1 }, () => createLayout(config, shareCapacity, paramBuffer));
   const workers = layouts.map(layoutViews);
-  pool = { config: { ...config }, threads, capacity, params: workers[0].params, workers, pool: startPool(`DEM gradient worker (J=${config.features}, K=${config.units})`, 'dem/gradient-worker.ts', layouts) };
+  pool = {
+    config: { ...config },
+    threads,
+    capacity,
+    params: workers[0].params,
+    workers,
+    pool: startPool(`DEM gradient worker (J=${config.features}, K=${config.units})`, 'dem/gradient-worker.ts', layouts),
+  };
   return pool;
 }
 
@@ -70,7 +77,9 @@ export function batchGradient(model: Dem, rows: Float32Array, gradients: Gradien
     return tf.tidy(() => smLossAndGradient(model, tf.tensor2d(rows, [N, D])));
   }
   if (!sameShape(gradients.config, model.config) || N > gradients.capacity) {
-    throw new Error(`batchGradient: the pool serves ${JSON.stringify(gradients.config)} with ≤ ${gradients.capacity} rows, got ${JSON.stringify(model.config)} with ${N}`);
+    throw new Error(
+      `batchGradient: the pool serves ${JSON.stringify(gradients.config)} with ≤ ${gradients.capacity} rows, got ${JSON.stringify(model.config)} with ${N}`,
+    );
   }
   // Shares: the main thread takes the first, each worker one of the others.
   const share = Math.ceil(N / threads);

@@ -24,7 +24,7 @@ export type SmGradient = {
 };
 
 /** Names of the loss terms (the constant −D/σ² aside), used in error messages. */
-export const SM_TERMS = ['½‖score‖²', 'curvature Σⱼ‖vⱼ‖²h\'\'ⱼrⱼ', 'interaction Σₖp\'ₖqₖ'] as const;
+export const SM_TERMS = ['½‖score‖²', "curvature Σⱼ‖vⱼ‖²h''ⱼrⱼ", "interaction Σₖp'ₖqₖ"] as const;
 
 /** Plain product of the last axis of x3 [B, m, k] with y3 [B, k, n], batch by batch. */
 function batchedMatMul(x3: tf.Tensor, y3: tf.Tensor): tf.Tensor3D {
@@ -76,11 +76,7 @@ function forward(model: Dem, x: tf.Tensor2D) {
   const q = tf.reshape(batchedMatMul(M, tf.reshape(s, [N, J, 1])), [N, K]); // qₙₖ
 
   // Per-sample terms [N, 3]; the loss adds the constant −D/σ².
-  const terms = tf.stack([
-    tf.mul(0.5, tf.sum(tf.square(score), 1)),
-    tf.sum(tf.mul(tf.mul(h2, r), norms), 1),
-    tf.sum(tf.mul(p1, q), 1),
-  ], 1) as tf.Tensor2D;
+  const terms = tf.stack([tf.mul(0.5, tf.sum(tf.square(score), 1)), tf.sum(tf.mul(tf.mul(h2, r), norms), 1), tf.sum(tf.mul(p1, q), 1)], 1) as tf.Tensor2D;
   return { Vt, Wt, h, s, h2, p, p1, r, e, score, G, norms, M, q, terms };
 }
 

@@ -13,55 +13,60 @@ export interface RadialSpectrum {
 
 export function radialPowerSpectrum(rows: Float32Array | Float64Array, side: number): RadialSpectrum {
   const d = side * side;
-  if (rows.length === 0 || rows.length % d !== 0) throw new Error(`radialPowerSpectrum: ${rows.length} values is not a whole number of ${side}×${side} patches`);
+  if (rows.length === 0 || rows.length % d !== 0)
+    throw new Error(`radialPowerSpectrum: ${rows.length} values is not a whole number of ${side}×${side} patches`);
   const n = rows.length / d;
   const cos = new Float64Array(side * side);
   const sin = new Float64Array(side * side);
-  for (let k = 0; k < side; k++) for (let x = 0; x < side; x++) {
-    cos[k * side + x] = Math.cos((2 * Math.PI * k * x) / side);
-    sin[k * side + x] = -Math.sin((2 * Math.PI * k * x) / side);
-  }
+  for (let k = 0; k < side; k++)
+    for (let x = 0; x < side; x++) {
+      cos[k * side + x] = Math.cos((2 * Math.PI * k * x) / side);
+      sin[k * side + x] = -Math.sin((2 * Math.PI * k * x) / side);
+    }
   const bins = Math.floor(side / 2);
   const sums = new Float64Array(bins + 1);
   const counts = new Float64Array(bins + 1);
   const radius = new Int32Array(d);
-  for (let ky = 0; ky < side; ky++) for (let kx = 0; kx < side; kx++) {
-    const fy = Math.min(ky, side - ky);
-    const fx = Math.min(kx, side - kx);
-    radius[ky * side + kx] = Math.round(Math.hypot(fx, fy));
-  }
+  for (let ky = 0; ky < side; ky++)
+    for (let kx = 0; kx < side; kx++) {
+      const fy = Math.min(ky, side - ky);
+      const fx = Math.min(kx, side - kx);
+      radius[ky * side + kx] = Math.round(Math.hypot(fx, fy));
+    }
   // Separable DFT: along each row first (re, im per [y, kx]), then along each column.
   const rowRe = new Float64Array(d);
   const rowIm = new Float64Array(d);
   for (let p = 0; p < n; p++) {
     const patch = rows.subarray(p * d, (p + 1) * d);
-    for (let y = 0; y < side; y++) for (let kx = 0; kx < side; kx++) {
-      let re = 0;
-      let im = 0;
-      for (let x = 0; x < side; x++) {
-        const v = patch[y * side + x];
-        re += v * cos[kx * side + x];
-        im += v * sin[kx * side + x];
+    for (let y = 0; y < side; y++)
+      for (let kx = 0; kx < side; kx++) {
+        let re = 0;
+        let im = 0;
+        for (let x = 0; x < side; x++) {
+          const v = patch[y * side + x];
+          re += v * cos[kx * side + x];
+          im += v * sin[kx * side + x];
+        }
+        rowRe[y * side + kx] = re;
+        rowIm[y * side + kx] = im;
       }
-      rowRe[y * side + kx] = re;
-      rowIm[y * side + kx] = im;
-    }
-    for (let ky = 0; ky < side; ky++) for (let kx = 0; kx < side; kx++) {
-      const r = radius[ky * side + kx];
-      if (r === 0 || r > bins) continue;
-      let re = 0;
-      let im = 0;
-      for (let y = 0; y < side; y++) {
-        const c = cos[ky * side + y];
-        const s = sin[ky * side + y];
-        const a = rowRe[y * side + kx];
-        const b = rowIm[y * side + kx];
-        re += a * c - b * s;
-        im += a * s + b * c;
+    for (let ky = 0; ky < side; ky++)
+      for (let kx = 0; kx < side; kx++) {
+        const r = radius[ky * side + kx];
+        if (r === 0 || r > bins) continue;
+        let re = 0;
+        let im = 0;
+        for (let y = 0; y < side; y++) {
+          const c = cos[ky * side + y];
+          const s = sin[ky * side + y];
+          const a = rowRe[y * side + kx];
+          const b = rowIm[y * side + kx];
+          re += a * c - b * s;
+          im += a * s + b * c;
+        }
+        sums[r] += re * re + im * im;
+        counts[r] += 1;
       }
-      sums[r] += re * re + im * im;
-      counts[r] += 1;
-    }
   }
   const frequency: number[] = [];
   const power: number[] = [];

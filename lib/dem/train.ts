@@ -98,7 +98,16 @@ function checkPositiveInteger(name: string, value: number): void {
 }
 
 /** Raises the error the issue asks for: which run, epoch, step and term went non-finite. */
-function checkFinite(run: string, objective: string, termNames: readonly string[], epoch: number, step: number, stepsPerEpoch: number, termValues: Float32Array | Int32Array | Uint8Array, gradNames: string[]): void {
+function checkFinite(
+  run: string,
+  objective: string,
+  termNames: readonly string[],
+  epoch: number,
+  step: number,
+  stepsPerEpoch: number,
+  termValues: Float32Array | Int32Array | Uint8Array,
+  gradNames: string[],
+): void {
   const names = [...termNames, ...gradNames.map((name) => `gradient of ${name}`)];
   for (let i = 0; i < names.length; i++) {
     if (!Number.isFinite(termValues[i])) {
@@ -130,7 +139,7 @@ export async function trainDem(model: Dem, train: Float32Array, holdout: Float32
   const stepsPerEpoch = Math.floor(n / batchSize); // the remainder of each shuffle is left out
   const rng = createRng(seed);
   const objective = options.objective ?? null;
-  const threads = objective ? 1 : options.threads ?? demThreads();
+  const threads = objective ? 1 : (options.threads ?? demThreads());
   const pool = objective ? null : await gradientPool(model.config, batchSize, threads);
   const batch = new Float32Array(batchSize * D);
   const filterNorms = options.fixedFilterNorms ? tf.norm(model.params.V, 'euclidean', 1, true) : null; // [J, 1]
@@ -139,9 +148,20 @@ export async function trainDem(model: Dem, train: Float32Array, holdout: Float32
   const schedule: StepSchedule = { learningRate, finalLearningRate, decayFraction, totalSteps };
   const progress = progressReporter(options.onProgress, `DEM ${run}`, totalSteps);
   const history: TrainHistory = {
-    run, epochs: 0, steps: 0, batchSize, learningRate, finalLearningRate, decayFraction, threads, trainLoss: [], holdoutLoss: [],
+    run,
+    epochs: 0,
+    steps: 0,
+    batchSize,
+    learningRate,
+    finalLearningRate,
+    decayFraction,
+    threads,
+    trainLoss: [],
+    holdoutLoss: [],
     initialHoldoutLoss: holdoutEval ? meanOf(smLossOfRows(model, holdoutEval)) : NaN,
-    trainSeconds: 0, totalSeconds: 0, samplesPerSecond: 0,
+    trainSeconds: 0,
+    totalSeconds: 0,
+    samplesPerSecond: 0,
   };
   const started = performance.now();
   let lastYield = started;
@@ -161,7 +181,10 @@ export async function trainDem(model: Dem, train: Float32Array, holdout: Float32
           // On wasm/cpu/tfjs-node kernels run synchronously: reading these few numbers costs microseconds.
           const values = tf.concat([terms, tf.stack(gradNorms), tf.reshape(loss, [1])]).dataSync();
           checkFinite(run, objective?.name ?? 'score-matching', objective?.terms ?? SM_TERMS, epoch, step, stepsPerEpoch, values, [...trainable]);
-          optimizer.step(trainable.map((name) => grads[name]), stepSize(history.steps, schedule));
+          optimizer.step(
+            trainable.map((name) => grads[name]),
+            stepSize(history.steps, schedule),
+          );
           if (filterNorms) model.params.V.assign(tf.mul(model.params.V, tf.div(filterNorms, tf.norm(model.params.V, 'euclidean', 1, true))));
           return values;
         });

@@ -11,15 +11,10 @@ export const LUT_SIZE = 1025;
 
 // ColorBrewer RdBu (11 classes), reversed so that negative is blue, with the centre made pure white
 // so that exact zeros read as "nothing there".
-const DIVERGING_STOPS = [
-  '#053061', '#2166ac', '#4393c3', '#92c5de', '#d1e5f0', '#ffffff',
-  '#fddbc7', '#f4a582', '#d6604d', '#b2182b', '#67001f',
-];
+const DIVERGING_STOPS = ['#053061', '#2166ac', '#4393c3', '#92c5de', '#d1e5f0', '#ffffff', '#fddbc7', '#f4a582', '#d6604d', '#b2182b', '#67001f'];
 
 // viridis (perceptually uniform, colour-blind safe), sampled at 9 evenly spaced points.
-const SEQUENTIAL_STOPS = [
-  '#440154', '#472c7a', '#3b518b', '#2c718e', '#21908d', '#27ad81', '#5cc863', '#aadc32', '#fde725',
-];
+const SEQUENTIAL_STOPS = ['#440154', '#472c7a', '#3b518b', '#2c718e', '#21908d', '#27ad81', '#5cc863', '#aadc32', '#fde725'];
 
 /** Colour for non-finite values: a grey that neither map contains, so NaN/Inf stay visible. */
 export const NON_FINITE_RGB: [number, number, number] = [128, 128, 128];

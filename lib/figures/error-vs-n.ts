@@ -27,8 +27,7 @@ export function errorVsNTraces(series: ErrorSeries[], sqrtGuide = true): Trace[]
     const converged = s.converged ?? s.n.map(() => true);
     if (s.error.length !== s.n.length || converged.length !== s.n.length) {
       throw new Error(
-        `errorVsNPlot: series "${s.name}" has ${s.n.length} N, ${s.error.length} errors and ${converged.length} converged flags; ` +
-          'they must match',
+        `errorVsNPlot: series "${s.name}" has ${s.n.length} N, ${s.error.length} errors and ${converged.length} converged flags; ` + 'they must match',
       );
     }
     const colour = PALETTE[k % PALETTE.length];

@@ -211,14 +211,7 @@ export function heatmapLayout(values: MatrixValues, rows: number, cols: number, 
 }
 
 /** RGBA pixels of the matrix, `scale` px per entry, coloured by `map` over `range`. */
-export function matrixRaster(
-  values: MatrixValues,
-  rows: number,
-  cols: number,
-  scale: number,
-  range: [number, number],
-  map: Colormap,
-): Uint8Array {
+export function matrixRaster(values: MatrixValues, rows: number, cols: number, scale: number, range: [number, number], map: Colormap): Uint8Array {
   const width = cols * scale;
   const rgba = new Uint8Array(4 * width * rows * scale);
   const [lo, hi] = range;
@@ -262,7 +255,7 @@ function frame(x: number, y: number, width: number, height: number): string {
  */
 export async function heatmap(values: MatrixValues, rows: number, cols: number, opts: HeatmapOptions = {}): Promise<Uint8Array> {
   const layout = heatmapLayout(values, rows, cols, opts);
-  const map = opts.diverging ?? true ? DIVERGING : SEQUENTIAL;
+  const map = (opts.diverging ?? true) ? DIVERGING : SEQUENTIAL;
   const { scale, matrixX, matrixY, barX, barY, barHeight, range } = layout;
   const matrixWidth = cols * scale;
   const matrixHeight = rows * scale;

@@ -66,9 +66,7 @@ export function splitImages(images: GridImages, height: number, width: number): 
     return images;
   }
   if (images.length === 0 || images.length % size !== 0) {
-    throw new Error(
-      `imageGrid: a flat array of ${images.length} values is not N images of height·width = ${height}·${width} = ${size} values`,
-    );
+    throw new Error(`imageGrid: a flat array of ${images.length} values is not N images of height·width = ${height}·${width} = ${size} values`);
   }
   const count = images.length / size;
   return Array.from({ length: count }, (_, i) => images.subarray(i * size, (i + 1) * size));
@@ -184,10 +182,12 @@ export async function imageGrid(images: GridImages, opts: ImageGridOptions = {})
   opts.captions?.forEach((caption, i) => {
     const { x, y } = layout.tileOrigin(i);
     const fitted = fitText(caption, layout.captionFontSize, layout.tileWidth);
-    text.push(svgText(fitted, x + layout.tileWidth / 2, y + layout.tileHeight + layout.captionFontSize + 1, {
-      size: layout.captionFontSize,
-      anchor: 'middle',
-    }));
+    text.push(
+      svgText(fitted, x + layout.tileWidth / 2, y + layout.tileHeight + layout.captionFontSize + 1, {
+        size: layout.captionFontSize,
+        anchor: 'middle',
+      }),
+    );
   });
   return composeFigure(svgDocument(layout.width, layout.height, text.join('')), tiles);
 }

@@ -235,9 +235,11 @@ function makeScale({ name, axis, values, padPx, length }: ScaleRequest): Scale {
   let ticks: Tick[];
   let minor: number[] = [];
   if (log) {
-    const logged = logTicks(10 ** lo, 10 ** hi, name === 'x'
-      ? { length, minSpacing: 14, labelWidth: (label) => textWidth(label, TICK_FONT) }
-      : { length, minSpacing: 2.2 * TICK_FONT });
+    const logged = logTicks(
+      10 ** lo,
+      10 ** hi,
+      name === 'x' ? { length, minSpacing: 14, labelWidth: (label) => textWidth(label, TICK_FONT) } : { length, minSpacing: 2.2 * TICK_FONT },
+    );
     ticks = logged.major;
     minor = logged.minor;
   } else {
@@ -265,9 +267,7 @@ function checkReferences(references: ReferenceLine[], layout: PlotLayout): void 
     if (range) {
       const t = layout.yaxis?.type === 'log' ? Math.log10(ref.y) : ref.y;
       if (t < range[0] || t > range[1]) {
-        throw new Error(
-          `linePlot: reference "${ref.label}" at y = ${ref.y} lies outside yaxis.range [${range[0]}, ${range[1]}]; widen the range`,
-        );
+        throw new Error(`linePlot: reference "${ref.label}" at y = ${ref.y} lies outside yaxis.range [${range[0]}, ${range[1]}]; widen the range`);
       }
     }
   });
@@ -326,7 +326,9 @@ export function linePlotSvg(traces: Trace[], layout: PlotLayout = {}): string {
     const right = legendAt === 'right' ? columnWidth + 2 * PAD : PAD + 10;
     const plotWidth = width - left - right;
     if (plotWidth < 60 || plotHeight < 40) {
-      throw new Error(`linePlot: a ${width}×${height} figure leaves only ${plotWidth}×${plotHeight} px for the plot; make it larger or shorten the legend names`);
+      throw new Error(
+        `linePlot: a ${width}×${height} figure leaves only ${plotWidth}×${plotHeight} px for the plot; make it larger or shorten the legend names`,
+      );
     }
     const xPad = anyMarkers ? Math.max(0.03 * plotWidth, markerRadius + 6) : 0;
     const xScale = makeScale({ name: 'x', axis: layout.xaxis, values: points.map((p) => p.x), padPx: xPad, length: plotWidth });

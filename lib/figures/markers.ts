@@ -4,11 +4,18 @@ import { escapeXml, round2 } from './render';
 export type Dash = 'solid' | 'dash' | 'dot';
 
 /** Marker shapes (plotly's names); the "-open" ones are hollow: an outline in the trace colour. */
-export type MarkerSymbol =
-  | 'circle' | 'circle-open' | 'square' | 'square-open' | 'diamond' | 'diamond-open' | 'triangle-up' | 'triangle-up-open' | 'x';
+export type MarkerSymbol = 'circle' | 'circle-open' | 'square' | 'square-open' | 'diamond' | 'diamond-open' | 'triangle-up' | 'triangle-up-open' | 'x';
 
 export const MARKER_SYMBOLS: MarkerSymbol[] = [
-  'circle', 'circle-open', 'square', 'square-open', 'diamond', 'diamond-open', 'triangle-up', 'triangle-up-open', 'x',
+  'circle',
+  'circle-open',
+  'square',
+  'square-open',
+  'diamond',
+  'diamond-open',
+  'triangle-up',
+  'triangle-up-open',
+  'x',
 ];
 
 /** SVG dash attribute for a line of this width (empty for solid). */

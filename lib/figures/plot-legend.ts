@@ -65,9 +65,7 @@ export interface LegendEntry {
 }
 
 export function legendEntries(prepared: (LegendItem & { inLegend: boolean })[]): LegendEntry[] {
-  return prepared
-    .filter((t) => t.inLegend)
-    .map((trace) => ({ trace, width: LEGEND_SAMPLE + 6 + Math.ceil(textWidth(trace.label, LEGEND_FONT)) }));
+  return prepared.filter((t) => t.inLegend).map((trace) => ({ trace, width: LEGEND_SAMPLE + 6 + Math.ceil(textWidth(trace.label, LEGEND_FONT)) }));
 }
 
 /** Rows of a legend laid out left to right within maxWidth. */
@@ -104,8 +102,7 @@ function legendSample(trace: LegendItem, x: number, rowY: number): string {
 /** A boxed legend, one entry per row, with its top-left corner at (x, y). */
 export function columnLegend(entries: LegendEntry[], x: number, y: number, width: number): string {
   const parts = [
-    `<rect x="${x + 0.5}" y="${y + 0.5}" width="${width}" height="${entries.length * LEGEND_ROW + 10}" ` +
-      'fill="#fff" fill-opacity="0.9" stroke="#ccc"/>',
+    `<rect x="${x + 0.5}" y="${y + 0.5}" width="${width}" height="${entries.length * LEGEND_ROW + 10}" ` + 'fill="#fff" fill-opacity="0.9" stroke="#ccc"/>',
   ];
   entries.forEach(({ trace }, i) => {
     const rowY = y + 5 + i * LEGEND_ROW + LEGEND_ROW / 2;

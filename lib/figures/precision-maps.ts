@@ -38,9 +38,7 @@ export function gridCouplings(precision: MatrixValues, side: number): GridCoupli
   if (!Number.isInteger(side) || side < 2) throw new Error(`gridCouplings: side must be an integer ≥ 2, got ${side}`);
   const D = side * side;
   if (precision.length !== D * D) {
-    throw new Error(
-      `gridCouplings: a ${side}×${side} grid needs a ${D}×${D} precision (${D * D} values), got ${precision.length} values`,
-    );
+    throw new Error(`gridCouplings: a ${side}×${side} grid needs a ${D}×${D} precision (${D * D} values), got ${precision.length} values`);
   }
   const diagonal = new Float64Array(D);
   for (let i = 0; i < D; i++) diagonal[i] = precision[i * D + i];
@@ -168,12 +166,7 @@ export async function precisionMapFigure(precision: MatrixValues, side: number, 
 }
 
 /** Maps of a − b (e.g. NCE − SM), every group on a diverging scale centred on 0. */
-export async function precisionDifferenceFigure(
-  a: MatrixValues,
-  b: MatrixValues,
-  side: number,
-  opts: PrecisionMapOptions = {},
-): Promise<Uint8Array> {
+export async function precisionDifferenceFigure(a: MatrixValues, b: MatrixValues, side: number, opts: PrecisionMapOptions = {}): Promise<Uint8Array> {
   if (a.length !== b.length) throw new Error(`precisionDifferenceFigure: a has ${a.length} values but b has ${b.length}; they must match`);
   const difference = new Float64Array(a.length);
   let largest = 0;

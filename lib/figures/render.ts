@@ -85,8 +85,7 @@ export async function composeFigure(svg: string, layers: RasterLayer[]): Promise
 export function blit(canvas: Uint8Array, canvasWidth: number, canvasHeight: number, layer: RasterLayer): void {
   if (layer.x < 0 || layer.y < 0 || layer.x + layer.width > canvasWidth || layer.y + layer.height > canvasHeight) {
     throw new Error(
-      `figure layout: a ${layer.width}×${layer.height} raster at (${layer.x}, ${layer.y}) ` +
-        `does not fit the ${canvasWidth}×${canvasHeight} canvas`,
+      `figure layout: a ${layer.width}×${layer.height} raster at (${layer.x}, ${layer.y}) ` + `does not fit the ${canvasWidth}×${canvasHeight} canvas`,
     );
   }
   const rowBytes = 4 * layer.width;

@@ -44,7 +44,9 @@ export function htmlTable(rows: TableRow[], opts: TableOptions = {}): string {
     throw new Error(`htmlTable: column(s) ${unknown.map((c) => JSON.stringify(c)).join(', ')} appear in no row`);
   }
   // A column of numbers is right-aligned (header too), so digits line up.
-  const numeric = new Set(columns.filter((c) => rows.some((r) => typeof r[c] === 'number') && rows.every((r) => r[c] === undefined || typeof r[c] === 'number')));
+  const numeric = new Set(
+    columns.filter((c) => rows.some((r) => typeof r[c] === 'number') && rows.every((r) => r[c] === undefined || typeof r[c] === 'number')),
+  );
   const align = (column: string) => (numeric.has(column) ? ' style="text-align:right"' : ' style="text-align:left"');
   const cell = (value: string | number | undefined) =>
     value === undefined ? '' : typeof value === 'number' ? escapeXml(formatNumber(value, digits)) : escapeXml(String(value));

@@ -35,7 +35,7 @@ export function createAdamMoments(length: number, options: AdamOptions = {}): Ad
       for (let i = 0; i < length; i++) {
         m[i] = beta1 * m[i] + (1 - beta1) * gradient[i];
         v[i] = beta2 * v[i] + (1 - beta2) * gradient[i] * gradient[i];
-        direction[i] = (m[i] / correction1) / (Math.sqrt(v[i] / correction2) + epsilon);
+        direction[i] = m[i] / correction1 / (Math.sqrt(v[i] / correction2) + epsilon);
       }
       return direction;
     },

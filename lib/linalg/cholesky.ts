@@ -6,8 +6,7 @@
 // Both outcomes carry every field (pivot −1 and factor null when they do not apply) so that code
 // compiled without strictNullChecks (tslab) can read them without narrowing.
 export type CholeskyOutcome =
-  | { ok: true; factor: Float64Array; n: number; pivot: -1; value: number }
-  | { ok: false; factor: null; n: number; pivot: number; value: number };
+  { ok: true; factor: Float64Array; n: number; pivot: -1; value: number } | { ok: false; factor: null; n: number; pivot: number; value: number };
 
 /**
  * Lower-triangular L with A = L Lᵀ, or the first pivot (row index) whose value is ≤ 0 or not finite.

@@ -42,8 +42,18 @@ export async function measureTrainThroughput(options: ThroughputOptions): Promis
   const model = createDem(DEFAULT_DEM_CONFIG, { seed });
   try {
     const common = { batchSize: batch, learningRate: 1e-3, seed, threads };
-    await trainDem(model, rows.subarray(0, batch * WARMUP_STEPS * D), null, { ...common, run: 'bench-warmup', epochs: 1, objective: benchObjective(objective, seed) });
-    const history = await trainDem(model, rows.subarray(0, batch * steps * D), null, { ...common, run: `bench-${objective}-batch${batch}`, epochs: 1, objective: benchObjective(objective, seed) });
+    await trainDem(model, rows.subarray(0, batch * WARMUP_STEPS * D), null, {
+      ...common,
+      run: 'bench-warmup',
+      epochs: 1,
+      objective: benchObjective(objective, seed),
+    });
+    const history = await trainDem(model, rows.subarray(0, batch * steps * D), null, {
+      ...common,
+      run: `bench-${objective}-batch${batch}`,
+      epochs: 1,
+      objective: benchObjective(objective, seed),
+    });
     return history.samplesPerSecond;
   } finally {
     model.dispose();

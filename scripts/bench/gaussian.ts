@@ -31,11 +31,22 @@ export async function measureNceFitSeconds(connectivity: Connectivity): Promise<
   const settings = NCE_WORKLOAD;
   const data = prepareMnistGaussian();
   const structure = gridStructure(28, 28, connectivity);
-  const init = fitScoreMatchingBarrier(localFromDense(data.correlation, structure), settings.smBarrierTau, { tolerance: settings.smBarrierTolerance }).precision;
+  const init = fitScoreMatchingBarrier(localFromDense(data.correlation, structure), settings.smBarrierTau, {
+    tolerance: settings.smBarrierTolerance,
+  }).precision;
   const start = performance.now();
   const rows = data.standardisedTrain.subarray(0, settings.nceRows * 784);
   const problem = prepareNce(rows, settings.nceRows, noiseCovariance(data, settings), settings.nu * settings.nceRows, 1);
-  fitNce(problem, structure, { nu: settings.nu, steps: settings.steps, batchSize: settings.batchSize, learningRate: settings.learningRate, finalLearningRate: settings.finalLearningRate, seed: 2, init, eigenvalueFloor: settings.eigenvalueFloor });
+  fitNce(problem, structure, {
+    nu: settings.nu,
+    steps: settings.steps,
+    batchSize: settings.batchSize,
+    learningRate: settings.learningRate,
+    finalLearningRate: settings.finalLearningRate,
+    seed: 2,
+    init,
+    eigenvalueFloor: settings.eigenvalueFloor,
+  });
   return (performance.now() - start) / 1000;
 }
 

@@ -113,7 +113,11 @@ function finite(value: unknown, key: string): number {
 function sameLength(key: string, lengths: Record<string, number>): void {
   const values = Object.values(lengths);
   if (values.some((n) => n !== values[0])) {
-    throw new SkipChart(`"${key}" has arrays of different lengths (${Object.entries(lengths).map(([k, n]) => `${k}: ${n}`).join(', ')})`);
+    throw new SkipChart(
+      `"${key}" has arrays of different lengths (${Object.entries(lengths)
+        .map(([k, n]) => `${k}: ${n}`)
+        .join(', ')})`,
+    );
   }
 }
 
@@ -169,13 +173,24 @@ function errorVsNFigure(results: Json, file: string, key: string, grid: string):
     const stopped = pick(false);
     if (ok.length) {
       traces.push({
-        type: 'scatter', mode: 'lines+markers', name: method, legendgroup: method, ...points(ok), hovertemplate,
-        marker: { color: colour }, line: { color: colour },
+        type: 'scatter',
+        mode: 'lines+markers',
+        name: method,
+        legendgroup: method,
+        ...points(ok),
+        hovertemplate,
+        marker: { color: colour },
+        line: { color: colour },
       });
     }
     if (stopped.length) {
       traces.push({
-        type: 'scatter', mode: 'markers', name: `${method} (stopped)`, legendgroup: method, ...points(stopped), hovertemplate,
+        type: 'scatter',
+        mode: 'markers',
+        name: `${method} (stopped)`,
+        legendgroup: method,
+        ...points(stopped),
+        hovertemplate,
         marker: { color: colour, symbol: 'x', size: 10 },
       });
     }
@@ -210,15 +225,20 @@ function heldoutLoglikFigure(results: Json, file: string): ExploreFigure {
       return typeof b === 'number' && Number.isFinite(b) ? `${b.toFixed(4)} bits/pixel` : '';
     });
     traces.push({
-      type: 'scatter', mode: 'markers', name, x: entries.map(([model]) => model), y: loglik, text: bits,
-      hovertemplate: '%{x}: %{y:.2f} nats/image<br>%{text}<extra></extra>', marker: { size: 10 },
+      type: 'scatter',
+      mode: 'markers',
+      name,
+      x: entries.map(([model]) => model),
+      y: loglik,
+      text: bits,
+      hovertemplate: '%{x}: %{y:.2f} nats/image<br>%{text}<extra></extra>',
+      marker: { size: 10 },
     });
   }
   return {
     source: `${file}: models.<model> and baselines.<model>, heldout_loglik_per_image`,
     data: traces,
-    layout: layout('Held-out MNIST log-likelihood per model (higher is better)', axis('model', 'category'),
-      axis('log-likelihood (nats/image)')),
+    layout: layout('Held-out MNIST log-likelihood per model (higher is better)', axis('model', 'category'), axis('log-likelihood (nats/image)')),
   };
 }
 
@@ -251,16 +271,22 @@ function logpFigures(results: Json, file: string): ExploreFigure[] {
     const logp = record(entry.logp, `runs.${run}.logp`);
     const sets = Object.keys(logp);
     if (sets.length === 0) throw new SkipChart(`"runs.${run}.logp" is empty`);
-    const summaries = (count: 'n10' | 'n100') => sets.map((set) => {
-      const at = `runs.${run}.logp.${set}.${count}`;
-      const summary = record(record(logp[set], `runs.${run}.logp.${set}`)[count], at);
-      return { mean: finite(summary.mean, `${at}.mean`), std: finite(summary.std, `${at}.std`) };
-    });
+    const summaries = (count: 'n10' | 'n100') =>
+      sets.map((set) => {
+        const at = `runs.${run}.logp.${set}.${count}`;
+        const summary = record(record(logp[set], `runs.${run}.logp.${set}`)[count], at);
+        return { mean: finite(summary.mean, `${at}.mean`), std: finite(summary.std, `${at}.std`) };
+      });
     const meanTrace = (count: 'n10' | 'n100', inputs: number): PlotlyTrace => {
       const s = summaries(count);
       return {
-        type: 'scatter', mode: 'markers', name: `mean ± std, ${inputs} inputs`, x: sets, y: s.map((v) => v.mean),
-        error_y: { type: 'data', array: s.map((v) => v.std), visible: true }, marker: { size: 10 },
+        type: 'scatter',
+        mode: 'markers',
+        name: `mean ± std, ${inputs} inputs`,
+        x: sets,
+        y: s.map((v) => v.mean),
+        error_y: { type: 'data', array: s.map((v) => v.std), visible: true },
+        marker: { size: 10 },
       };
     };
     const traces = [meanTrace('n10', 10), meanTrace('n100', 100)];
@@ -269,7 +295,10 @@ function logpFigures(results: Json, file: string): ExploreFigure[] {
       const perSet = Object.keys(values).map((set) => ({ set, y: numbers(values[set], `runs.${run}.logp_values.${set}`) }));
       // One box trace whose x repeats the set name: plotly draws one box per category, under the means.
       traces.push({
-        type: 'box', name: 'each input', x: perSet.flatMap(({ set, y }) => y.map(() => set)), y: perSet.flatMap(({ y }) => y),
+        type: 'box',
+        name: 'each input',
+        x: perSet.flatMap(({ set, y }) => y.map(() => set)),
+        y: perSet.flatMap(({ y }) => y),
         boxpoints: 'all',
       });
     }
@@ -302,25 +331,32 @@ function filterFigure(results: Json, file: string, filterFiles: FiltersFile[]): 
     });
     // One box trace whose x repeats the run name: plotly draws one box per category.
     traces.push({
-      type: 'box', name: 'each filter', boxpoints: 'all', hovertemplate: '%{x}: %{y:.4f}<extra></extra>',
-      x: perRun.flatMap(({ run, share }) => share.map(() => run)), y: perRun.flatMap(({ share }) => share),
+      type: 'box',
+      name: 'each filter',
+      boxpoints: 'all',
+      hovertemplate: '%{x}: %{y:.4f}<extra></extra>',
+      x: perRun.flatMap(({ run, share }) => share.map(() => run)),
+      y: perRun.flatMap(({ share }) => share),
     });
   }
   const runs = isRecord(results.runs) && Object.keys(results.runs).length ? runsOf(results) : [];
   const recorded = runs.filter(([, entry]) => entry.mean_filter_energy_in_7x7 !== undefined);
   if (recorded.length) {
     traces.push({
-      type: 'scatter', mode: 'markers', name: 'mean (results JSON)', x: recorded.map(([run]) => run),
+      type: 'scatter',
+      mode: 'markers',
+      name: 'mean (results JSON)',
+      x: recorded.map(([run]) => run),
       y: recorded.map(([run, entry]) => finite(entry.mean_filter_energy_in_7x7, `runs.${run}.mean_filter_energy_in_7x7`)),
-      hovertemplate: '%{x}: mean %{y:.4f}<extra></extra>', marker: { size: 12, symbol: 'diamond' },
+      hovertemplate: '%{x}: mean %{y:.4f}<extra></extra>',
+      marker: { size: 12, symbol: 'diamond' },
     });
   }
   if (traces.length === 0) throw new SkipChart('no runs.<run>.mean_filter_energy_in_7x7 and no 03-filters-<run>.json');
   return {
     source: [...filterFiles.map((f) => f.file), ...(recorded.length ? [`${file}: runs.<run>.mean_filter_energy_in_7x7`] : [])].join(', '),
     data: traces,
-    layout: layout('Filter localisation: energy share in 7×7', axis('run', 'category'),
-      axis('share of ‖v<sub>j</sub>‖² in the 7×7 window around the peak')),
+    layout: layout('Filter localisation: energy share in 7×7', axis('run', 'category'), axis('share of ‖v<sub>j</sub>‖² in the 7×7 window around the peak')),
   };
 }
 

@@ -18,9 +18,13 @@ function readJson(full: string): unknown {
 /** Every NN-*.json under `reportFolder`/results, sorted by name; a clear error when there is no results object. */
 export function readReportResults(reportFolder: string): ReportResults {
   const folder = path.join(path.resolve(reportFolder), 'results');
-  const names = fs.existsSync(folder) && fs.statSync(folder).isDirectory()
-    ? fs.readdirSync(folder).filter((name) => RESULTS_FILE.test(name)).sort()
-    : [];
+  const names =
+    fs.existsSync(folder) && fs.statSync(folder).isDirectory()
+      ? fs
+          .readdirSync(folder)
+          .filter((name) => RESULTS_FILE.test(name))
+          .sort()
+      : [];
   const results: ResultsFile[] = [];
   const filters: FiltersFile[] = [];
   for (const file of names) {
@@ -38,8 +42,9 @@ export function readReportResults(reportFolder: string): ReportResults {
     results.push({ file, results: content as Record<string, unknown> });
   }
   if (results.length === 0) {
-    throw new Error(`explore: no results JSON (NN-<notebook>.json) in ${folder}; run \`npm run report\` first,`
-      + ' or pass --report DIR with the folder that holds results/');
+    throw new Error(
+      `explore: no results JSON (NN-<notebook>.json) in ${folder}; run \`npm run report\` first,` + ' or pass --report DIR with the folder that holds results/',
+    );
   }
   return { results, filters };
 }

@@ -69,8 +69,10 @@ function loadNodeplotlib(): Nodeplotlib {
     return { createApp: () => NestFactory.create(ServerModule, { logger: ['error', 'warn'] }), PlotsService, BehaviorSubject, of };
   } catch (error) {
     const reason = (error as Error).message.split('\n')[0];
-    throw new Error(`explore: the optional dependency nodeplotlib 1.1.2 (with its NestJS server) could not be loaded (${reason});`
-      + ' run `npm install` without --omit=optional');
+    throw new Error(
+      `explore: the optional dependency nodeplotlib 1.1.2 (with its NestJS server) could not be loaded (${reason});` +
+        ' run `npm install` without --omit=optional',
+    );
   }
 }
 

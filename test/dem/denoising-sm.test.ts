@@ -47,7 +47,11 @@ test('DSM on Gaussian data returns the covariance of the noisy data, C + σₙ²
   const lambdas = [0.25, 1, 2.5];
   const c = Math.cos(0.7);
   const s = Math.sin(0.7);
-  const basis = [[c, -s, 0], [s, c, 0], [0, 0, 1]];
+  const basis = [
+    [c, -s, 0],
+    [s, c, 0],
+    [0, 0, 1],
+  ];
   const n = 40_000;
   const samples = new Float64Array(n * 3);
   for (let r = 0; r < n; r++) {

@@ -66,7 +66,7 @@ test('Tables 1–2 split log p into the Gaussian term and the rest, over the fir
   model.dispose();
 });
 
-test('with fixed filter norms training changes the filters\' directions only', async () => {
+test("with fixed filter norms training changes the filters' directions only", async () => {
   const D = 20;
   const rng = createRng(63);
   const train = Float32Array.from({ length: 512 * D }, () => rng.normal() * (1 + rng.uniform()));
@@ -81,7 +81,7 @@ test('with fixed filter norms training changes the filters\' directions only', a
   model.dispose();
 });
 
-test('the notebook\'s derivative check finds float32-level agreement and refuses large inputs', () => {
+test("the notebook's derivative check finds float32-level agreement and refuses large inputs", () => {
   const model = createDem({ inputs: 10, features: 4, units: 3, sigma: 0.7 }, { seed: 66, activationScale: 4, wScale: 3 });
   const check = checkDerivatives(model, tf.randomNormal([5, 10], 0, 1, 'float32', 67) as tf.Tensor2D);
   assert.ok(check.scoreError < 1e-5 && check.laplacianError < 1e-5, JSON.stringify(check));

@@ -12,11 +12,12 @@ const N = SIDE * SIDE;
 /** A small bank: an even Gabor, white noise, a weaker Gabor in noise and a flat filter. */
 function bank(): Float64Array[] {
   const rng = createRng(4);
-  const gabor = (theta: number, noise: number) => Float64Array.from({ length: N }, (_, i) => {
-    const [dx, dy] = [(i % SIDE) - 13, Math.floor(i / SIDE) - 14];
-    const along = dx * Math.cos(theta) + dy * Math.sin(theta);
-    return Math.exp(-(dx * dx + dy * dy) / 18) * Math.cos(2 * Math.PI * 0.2 * along) + noise * rng.normal();
-  });
+  const gabor = (theta: number, noise: number) =>
+    Float64Array.from({ length: N }, (_, i) => {
+      const [dx, dy] = [(i % SIDE) - 13, Math.floor(i / SIDE) - 14];
+      const along = dx * Math.cos(theta) + dy * Math.sin(theta);
+      return Math.exp(-(dx * dx + dy * dy) / 18) * Math.cos(2 * Math.PI * 0.2 * along) + noise * rng.normal();
+    });
   return [gabor(0.3, 0), Float64Array.from({ length: N }, () => rng.normal()), gabor(1.2, 0.3), new Float64Array(N)];
 }
 

@@ -44,8 +44,16 @@ test('the analytic Jacobian matches central finite differences, with and without
     const minus = new Float64Array(N);
     for (let k = 0; k < m; k++) {
       const h = 1e-6 * Math.max(1, Math.abs(p[k]));
-      gaborValues(p.map((v, j) => (j === k ? v + h : v)), SIDE, plus);
-      gaborValues(p.map((v, j) => (j === k ? v - h : v)), SIDE, minus);
+      gaborValues(
+        p.map((v, j) => (j === k ? v + h : v)),
+        SIDE,
+        plus,
+      );
+      gaborValues(
+        p.map((v, j) => (j === k ? v - h : v)),
+        SIDE,
+        minus,
+      );
       let worst = 0;
       let scale = 0;
       for (let i = 0; i < N; i++) {
@@ -61,8 +69,15 @@ test('the analytic Jacobian matches central finite differences, with and without
 test('gaborImage draws the same Gabor as the independent formula (same conventions)', () => {
   const spec = { x0: 11.3, y0: 15.8, theta: 123, f: 0.21, phase: -40, sx: 2.2, sy: 4.5, amplitude: 1.7, offset: 0.2 };
   const image = gaborImage({
-    amplitude: 1.7, offset: 0.2, x0: 11.3, y0: 15.8, orientation_deg: 123, frequency: 0.21,
-    width_across: 2.2, width_along: 4.5, phase_deg: -40,
+    amplitude: 1.7,
+    offset: 0.2,
+    x0: 11.3,
+    y0: 15.8,
+    orientation_deg: 123,
+    frequency: 0.21,
+    width_across: 2.2,
+    width_along: 4.5,
+    phase_deg: -40,
   });
   const truth = gabor(spec);
   truth.forEach((v, i) => assert.ok(Math.abs(v - image[i]) < 1e-12, `pixel ${i}`));
@@ -73,9 +88,7 @@ test('the reported (canonical) parameters draw the same image as any raw paramet
   for (let k = 0; k < 200; k++) {
     const signed = (scale: number) => scale * (2 * rng.uniform() - 1);
     // Negative amplitudes, frequencies and widths, angles far outside their ranges.
-    const raw = Float64Array.of(
-      signed(3), 6 + signed(5), 14 + signed(5), signed(20), signed(0.45), signed(20), signed(4), signed(4), signed(1),
-    );
+    const raw = Float64Array.of(signed(3), 6 + signed(5), 14 + signed(5), signed(20), signed(0.45), signed(20), signed(4), signed(4), signed(1));
     if (Math.abs(raw[6]) < 0.5 || Math.abs(raw[7]) < 0.5) continue;
     const [rms, shift] = [0.5 + rng.uniform(), signed(2)];
     const p = canonicalParams(raw, rms, shift);
@@ -185,7 +198,11 @@ test('white noise is explained little (a 9-parameter local fit) and is never Gab
 
 test('a single-pixel spike is a spike failure and not Gabor-like, although its R² is near 1', () => {
   const rng = createRng(2);
-  for (const [row, col, value, background] of [[14, 14, 1, 0], [0, 0, -3, 0], [20, 5, 2, 0.01]]) {
+  for (const [row, col, value, background] of [
+    [14, 14, 1, 0],
+    [0, 0, -3, 0],
+    [20, 5, 2, 0.01],
+  ]) {
     const filter = Float64Array.from({ length: N }, () => background * rng.normal());
     filter[row * SIDE + col] = value;
     const fit = fitGabor(filter);

@@ -8,17 +8,19 @@ import { gabor, N } from './gabor-truth';
 const FLAT_FIT: GaborFit = { r2: 0, params: null, envelope_inside: 0, failures: ['flat'], gabor_like: false };
 
 /** A hand-made fit: only the fields the summary reads matter. */
-function madeFit(
-  r2: number,
-  orientation: number,
-  failures: GaborFit['failures'] = [],
-  frequency = 0.2,
-  [sx, sy]: [number, number] = [2, 8],
-): GaborFit {
+function madeFit(r2: number, orientation: number, failures: GaborFit['failures'] = [], frequency = 0.2, [sx, sy]: [number, number] = [2, 8]): GaborFit {
   return {
     r2,
     params: {
-      amplitude: 1, offset: 0, x0: 14, y0: 14, orientation_deg: orientation, frequency, width_across: sx, width_along: sy, phase_deg: 0,
+      amplitude: 1,
+      offset: 0,
+      x0: 14,
+      y0: 14,
+      orientation_deg: orientation,
+      frequency,
+      width_across: sx,
+      width_along: sy,
+      phase_deg: 0,
     },
     envelope_inside: 1,
     failures,
@@ -68,8 +70,7 @@ test('a bank with no Gabor-like filter summarises to nulls, never NaN', () => {
 test('a fitted bank of known composition: Gabors in known orientation bins, noise, a spike and a flat filter', () => {
   const rng = createRng(21);
   const orientations = [3, 175, 10, 40, 95, 130, 140];
-  const filters = orientations.map((theta, k) =>
-    gabor({ x0: 9 + k, y0: 18 - k, theta, f: 0.12 + 0.04 * k, phase: 30 * k, sx: 2.5, sy: 3.5 }));
+  const filters = orientations.map((theta, k) => gabor({ x0: 9 + k, y0: 18 - k, theta, f: 0.12 + 0.04 * k, phase: 30 * k, sx: 2.5, sy: 3.5 }));
   filters.push(...[0, 1, 2].map(() => Float64Array.from({ length: N }, () => rng.normal())));
   const spike = new Float64Array(N);
   spike[222] = 1;

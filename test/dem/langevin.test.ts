@@ -18,35 +18,39 @@ const U = [
   [Math.sin(ANGLE) * 0.8, Math.cos(ANGLE) * 0.8, -0.6],
   [Math.sin(ANGLE) * 0.6, Math.cos(ANGLE) * 0.6, 0.8],
 ];
-const spectral = (f: (lambda: number) => number) =>
-  U.map((_, i) => U.map((__, j) => LAMBDAS.reduce((acc, l, k) => acc + U[i][k] * f(l) * U[j][k], 0)));
+const spectral = (f: (lambda: number) => number) => U.map((_, i) => U.map((__, j) => LAMBDAS.reduce((acc, l, k) => acc + U[i][k] * f(l) * U[j][k], 0)));
 const PRECISION = spectral((l) => l);
 const CHAINS = 4000;
 const STEPS = 300;
 const ETA = 0.4; // ηλ_max = 0.8: large enough that ULA's bias is plain, MALA still accepts most proposals
 
-const gaussianTarget: LogDensityAndScore = (x) => tf.tidy(() => {
-  const score = tf.neg(tf.matMul(x, tf.tensor2d(PRECISION))) as tf.Tensor2D; // Λ is symmetric
-  return { logp: tf.mul(0.5, tf.sum(tf.mul(x, score), 1)) as tf.Tensor1D, score };
-});
+const gaussianTarget: LogDensityAndScore = (x) =>
+  tf.tidy(() => {
+    const score = tf.neg(tf.matMul(x, tf.tensor2d(PRECISION))) as tf.Tensor2D; // Λ is symmetric
+    return { logp: tf.mul(0.5, tf.sum(tf.mul(x, score), 1)) as tf.Tensor1D, score };
+  });
 
 function sampleCovariance(samples: Float32Array, d: number): number[][] {
   const n = samples.length / d;
-  return Array.from({ length: d }, (_, i) => Array.from({ length: d }, (__, j) => {
-    let sum = 0;
-    for (let r = 0; r < n; r++) sum += samples[r * d + i] * samples[r * d + j];
-    return sum / n;
-  }));
+  return Array.from({ length: d }, (_, i) =>
+    Array.from({ length: d }, (__, j) => {
+      let sum = 0;
+      for (let r = 0; r < n; r++) sum += samples[r * d + i] * samples[r * d + j];
+      return sum / n;
+    }),
+  );
 }
 
 /** ‖A − B‖_F / ‖B‖_F. */
 function relativeFrobenius(a: number[][], b: number[][]): number {
   let diff = 0;
   let scale = 0;
-  a.forEach((row, i) => row.forEach((v, j) => {
-    diff += (v - b[i][j]) ** 2;
-    scale += b[i][j] ** 2;
-  }));
+  a.forEach((row, i) =>
+    row.forEach((v, j) => {
+      diff += (v - b[i][j]) ** 2;
+      scale += b[i][j] ** 2;
+    }),
+  );
   return Math.sqrt(diff / scale);
 }
 
@@ -60,7 +64,10 @@ const TOLERANCE = 0.06;
 
 test('MALA with the exact score of a known Gaussian reproduces its covariance Λ⁻¹', async () => {
   const result = await langevin(gaussianTarget, startingPoints(1), 3, { method: 'mala', stepSize: ETA, steps: STEPS, seed: 2 });
-  const error = relativeFrobenius(sampleCovariance(result.samples, 3), spectral((l) => 1 / l));
+  const error = relativeFrobenius(
+    sampleCovariance(result.samples, 3),
+    spectral((l) => 1 / l),
+  );
   assert.ok(error < TOLERANCE, `relative error of the covariance ${error.toFixed(3)}`);
   assert.ok(result.acceptance! > 0.5 && result.acceptance! < 1, `acceptance ${result.acceptance}`);
 });
@@ -68,15 +75,27 @@ test('MALA with the exact score of a known Gaussian reproduces its covariance Λ
 test("ULA's stationary covariance is off by its known O(η) bias: 1/(λ(1 − ηλ/2)) along each eigenvector", async () => {
   const result = await langevin(gaussianTarget, startingPoints(3), 3, { method: 'ula', stepSize: ETA, steps: STEPS, seed: 4 });
   const covariance = sampleCovariance(result.samples, 3);
-  const biased = relativeFrobenius(covariance, spectral((l) => 1 / (l * (1 - (ETA * l) / 2))));
-  const exact = relativeFrobenius(covariance, spectral((l) => 1 / l));
+  const biased = relativeFrobenius(
+    covariance,
+    spectral((l) => 1 / (l * (1 - (ETA * l) / 2))),
+  );
+  const exact = relativeFrobenius(
+    covariance,
+    spectral((l) => 1 / l),
+  );
   assert.ok(biased < TOLERANCE, `against the predicted ULA covariance: ${biased.toFixed(3)}`);
   assert.ok(exact > 3 * TOLERANCE, `against Λ⁻¹ itself: ${exact.toFixed(3)} (the bias should be visible)`);
   assert.equal(result.acceptance, null);
 });
 
 test('MALA adapts η towards the target acceptance during burn-in, then keeps it fixed', async () => {
-  const result = await langevin(gaussianTarget, startingPoints(5), 3, { method: 'mala', stepSize: 0.05, steps: 400, seed: 6, adapt: { steps: 200, target: 0.6, rate: 0.1 } });
+  const result = await langevin(gaussianTarget, startingPoints(5), 3, {
+    method: 'mala',
+    stepSize: 0.05,
+    steps: 400,
+    seed: 6,
+    adapt: { steps: 200, target: 0.6, rate: 0.1 },
+  });
   assert.ok(result.stepSize > 0.05, `η stayed at ${result.stepSize}`);
   assert.ok(Math.abs(result.acceptance! - 0.6) < 0.1, `acceptance after burn-in ${result.acceptance}`);
 });

@@ -65,7 +65,9 @@ test('the analytic score equals tf.grad of log p', () => {
   const p = randomParams(SMALL, 7, { V: 0.5, W: 1, b: 0.3, c: 0.5 });
   const model = toModel(p);
   const x = rowsTensor(randomInputs(ROWS, SMALL.inputs, 8), SMALL.inputs);
-  const autodiff = tf.grad((input: tf.Tensor) => tf.sum(logDensity(model, input as tf.Tensor2D)))(x).dataSync();
+  const autodiff = tf
+    .grad((input: tf.Tensor) => tf.sum(logDensity(model, input as tf.Tensor2D)))(x)
+    .dataSync();
   const analytic = scoreAndLaplacian(model, x).score.dataSync();
   const scale = Math.max(...Array.from(autodiff, Math.abs));
   const error = Math.max(...Array.from(analytic, (v, i) => Math.abs(v - autodiff[i]))) / scale;
@@ -99,7 +101,12 @@ test('log p, score, Laplacian and the SM loss stay finite for inputs of norm 1e3
       const model = createDem({ inputs: D, features: 64, units: 64, sigma }, { seed: 12, dataScale, wScale: 30 });
       const input = rowsTensor(x, D);
       const { score, laplacian } = scoreAndLaplacian(model, input);
-      for (const [name, t] of [['log p', logDensity(model, input)], ['score', score], ['Laplacian', laplacian], ['SM loss', smLossPerSample(model, input)]] as const) {
+      for (const [name, t] of [
+        ['log p', logDensity(model, input)],
+        ['score', score],
+        ['Laplacian', laplacian],
+        ['SM loss', smLossPerSample(model, input)],
+      ] as const) {
         const values = t.dataSync();
         assert.ok(values.every(Number.isFinite), `${name} not finite (σ = ${sigma}, dataScale = ${dataScale})`);
       }

@@ -106,7 +106,12 @@ export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): numbe
  * of `meanLoss` (a float32 loss of a model) in entries 0 and 3 of every parameter, to 2% of max(1, |fd|).
  * The step is large (1e-2) so that the loss's float32 rounding (≈1e-7 relative) stays below the difference.
  */
-export function assertGradientMatchesDifferences(params: Params64, analytic: Record<ParamName, tf.Tensor>, meanLoss: (model: Dem) => number, step = 1e-2): void {
+export function assertGradientMatchesDifferences(
+  params: Params64,
+  analytic: Record<ParamName, tf.Tensor>,
+  meanLoss: (model: Dem) => number,
+  step = 1e-2,
+): void {
   for (const name of PARAM_NAMES) {
     const values = analytic[name].dataSync();
     for (const index of [0, 3]) {

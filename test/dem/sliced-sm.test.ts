@@ -15,7 +15,11 @@ const SCALES = { V: 1, W: 1.5, b: 0.3, c: 0.5 };
 
 /** vᵀ(∇²log p)v = d²/dt² log p(x + tv) at t = 0, by a float64 second central difference. */
 function directionalCurvatureFd(p: Params64, x: Float64Array, v: Float64Array, step = 1e-3): number {
-  const at = (t: number) => logp64(p, Float64Array.from(x, (xi, i) => xi + t * v[i]));
+  const at = (t: number) =>
+    logp64(
+      p,
+      Float64Array.from(x, (xi, i) => xi + t * v[i]),
+    );
   return (at(step) - 2 * at(0) + at(-step)) / (step * step);
 }
 

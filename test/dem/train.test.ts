@@ -53,7 +53,16 @@ test('with the network switched off, SM training recovers b = mean/σ² and reac
   const train = gaussianRows(4096, means, stds, 31);
   const config: DemConfig = { inputs: D, features: 4, units: 3, sigma };
   const model = gaussianOnly(config, 32);
-  await trainDem(model, train, null, { run: 'gaussian-b', epochs: 40, batchSize: 512, learningRate: 0.03, finalLearningRate: 1e-4, seed: 33, trainable: ['b'], threads: 1 });
+  await trainDem(model, train, null, {
+    run: 'gaussian-b',
+    epochs: 40,
+    batchSize: 512,
+    learningRate: 0.03,
+    finalLearningRate: 1e-4,
+    seed: 33,
+    trainable: ['b'],
+    threads: 1,
+  });
   const { mean, traceC } = moments(train, D);
   const b = model.params.b.dataSync();
   const bError = Math.max(...Array.from(b, (v, d) => Math.abs(v - mean[d] / sigma ** 2)));
@@ -61,14 +70,22 @@ test('with the network switched off, SM training recovers b = mean/σ² and reac
   const closedForm = traceC / (2 * sigma ** 4) - D / sigma ** 2;
   const loss = meanOf(smLossOfRows(model, train));
   assert.ok(Math.abs(loss - closedForm) < 1e-3 * Math.abs(closedForm), `loss ${loss} vs closed form ${closedForm}`);
-  assert.ok(model.params.W.dataSync().every((w) => w === 0), 'W must stay fixed when not trainable');
+  assert.ok(
+    model.params.W.dataSync().every((w) => w === 0),
+    'W must stay fixed when not trainable',
+  );
   model.dispose();
 });
 
 test('the SM loss of the Gaussian term is smallest when σ² is the mean pixel variance', () => {
   // Closed form at the optimal b: ½ tr C/σ⁴ − D/σ², minimised at σ² = tr C / D (here 0.2²).
   const D = 32;
-  const rows = gaussianRows(2000, new Array(D).fill(0), Array.from({ length: D }, (_, d) => (d % 2 ? 0.15 : 0.245)), 34);
+  const rows = gaussianRows(
+    2000,
+    new Array(D).fill(0),
+    Array.from({ length: D }, (_, d) => (d % 2 ? 0.15 : 0.245)),
+    34,
+  );
   const { mean, traceC } = moments(rows, D);
   const sigmas = [0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 1];
   const losses = sigmas.map((sigma) => {
@@ -91,7 +108,7 @@ test('SM training on heavy-tailed whitened data goes below the best Gaussian, on
   // ≥ ½·D − D = −D/2. Going below it on hold-out data needs the non-Gaussian structure.
   const D = 16;
   const rng = createRng(36);
-  const laplace = () => (rng.uniform() < 0.5 ? -1 : 1) * Math.log(1 - rng.uniform()) / Math.SQRT2;
+  const laplace = () => ((rng.uniform() < 0.5 ? -1 : 1) * Math.log(1 - rng.uniform())) / Math.SQRT2;
   const mixing = tf.tidy(() => tf.linalg.qr(tf.randomNormal([D, D], 0, 1, 'float32', 37))[0].dataSync());
   const sample = (n: number) => {
     const out = new Float32Array(n * D);

@@ -22,7 +22,12 @@ test('a positive entry is red, a negative entry blue and zero white, each at its
   const values = new Float64Array(20 * 20);
   values[2 * 20 + 3] = 1;
   values[15 * 20 + 10] = -1;
-  const { colours, layout } = await entryColours(values, 20, 20, {}, [[2, 3], [15, 10], [3, 2], [10, 15]]);
+  const { colours, layout } = await entryColours(values, 20, 20, {}, [
+    [2, 3],
+    [15, 10],
+    [3, 2],
+    [10, 15],
+  ]);
   assert.ok(isRed(colours[0]), `entry (2,3) = +1 should be red, got ${colours[0]}`);
   assert.ok(isBlue(colours[1]), `entry (15,10) = −1 should be blue, got ${colours[1]}`);
   assert.deepEqual(colours[2], [255, 255, 255]);
@@ -34,7 +39,11 @@ test('the default diverging range is symmetric about 0 with the largest magnitud
   const values = Float64Array.from([0.5, -2, 1, 0]);
   const layout = heatmapLayout(values, 2, 2);
   assert.deepEqual(layout.range, [-2, 2]);
-  const { colours } = await entryColours(values, 2, 2, {}, [[0, 0], [0, 1], [1, 0]]);
+  const { colours } = await entryColours(values, 2, 2, {}, [
+    [0, 0],
+    [0, 1],
+    [1, 0],
+  ]);
   // +0.5 is a quarter of the way to the red end, so paler than +1.
   assert.ok(isRed(colours[2]) && !isRed(colours[0]) && colours[0][1] > colours[2][1], `${colours[0]} vs ${colours[2]}`);
   assert.ok(isBlue(colours[1]));
@@ -48,19 +57,30 @@ test('the colour bar runs from the high colour at the top to the low colour at t
   const bottom = decoded.rgb(layout.barX + 9, layout.barY + layout.barHeight - 2);
   assert.ok(isRed(top), `top ${top}`);
   assert.ok(isBlue(bottom), `bottom ${bottom}`);
-  assert.ok(middle.every((c) => c > 235), `middle ${middle} should be near white`);
+  assert.ok(
+    middle.every((c) => c > 235),
+    `middle ${middle} should be near white`,
+  );
 });
 
 test('values outside a given range take the end colour', async () => {
   const values = Float64Array.from([5, 1, -7, -1]);
-  const { colours } = await entryColours(values, 2, 2, { range: [-1, 1] }, [[0, 0], [0, 1], [1, 0], [1, 1]]);
+  const { colours } = await entryColours(values, 2, 2, { range: [-1, 1] }, [
+    [0, 0],
+    [0, 1],
+    [1, 0],
+    [1, 1],
+  ]);
   assert.deepEqual(colours[0], colours[1]);
   assert.deepEqual(colours[2], colours[3]);
 });
 
 test('the sequential map runs from dark purple at the minimum to yellow at the maximum', async () => {
   const values = Float64Array.from([3, 4, 5, 6]);
-  const { colours, layout } = await entryColours(values, 2, 2, { diverging: false }, [[0, 0], [1, 1]]);
+  const { colours, layout } = await entryColours(values, 2, 2, { diverging: false }, [
+    [0, 0],
+    [1, 1],
+  ]);
   assert.deepEqual(layout.range, [3, 6]);
   const [low, high] = colours;
   assert.ok(low[0] + low[1] + low[2] < 250 && low[2] > low[1], `minimum ${low}`);
@@ -69,7 +89,11 @@ test('the sequential map runs from dark purple at the minimum to yellow at the m
 
 test('non-finite entries are grey, not a colour of the map', async () => {
   const values = Float64Array.from([Number.NaN, 1, -1, Number.POSITIVE_INFINITY]);
-  const { colours, layout } = await entryColours(values, 2, 2, {}, [[0, 0], [1, 1], [0, 1]]);
+  const { colours, layout } = await entryColours(values, 2, 2, {}, [
+    [0, 0],
+    [1, 1],
+    [0, 1],
+  ]);
   assert.deepEqual(colours[0], [128, 128, 128]);
   assert.deepEqual(colours[1], [128, 128, 128]);
   // The infinite entry does not stretch the range: +1 keeps the full red.
@@ -83,7 +107,10 @@ test('a 784×784 heatmap draws one pixel per entry, in well under a second', asy
   values[700 * n + 100] = 1;
   values[100 * n + 700] = -1;
   const start = performance.now();
-  const { colours, layout, png } = await entryColours(values, n, n, { title: 'covariance' }, [[700, 100], [100, 700]]);
+  const { colours, layout, png } = await entryColours(values, n, n, { title: 'covariance' }, [
+    [700, 100],
+    [100, 700],
+  ]);
   const seconds = (performance.now() - start) / 1000;
   console.log(`heatmap 784×784 (render + layout + decode): ${(seconds * 1000).toFixed(0)} ms`);
   assert.equal(layout.scale, 1);

@@ -70,7 +70,10 @@ test('a point lands where the axis ranges put it', async () => {
 });
 
 test('a log y axis refuses a value ≤ 0 and names the trace and index', async () => {
-  const traces: Trace[] = [{ y: [1, 0.5], name: 'train' }, { y: [1, 0.1, 0], name: 'loss' }];
+  const traces: Trace[] = [
+    { y: [1, 0.5], name: 'train' },
+    { y: [1, 0.1, 0], name: 'loss' },
+  ];
   await assert.rejects(linePlot(traces, { yaxis: { type: 'log' } }), /y axis is logarithmic, but trace "loss" \(#1\) has y\[2\] = 0/);
   // The default x is 0, 1, …, which a log x axis cannot show either.
   await assert.rejects(linePlot([{ y: [1, 2] }], { xaxis: { type: 'log' } }), /x axis is logarithmic, but trace #0 has x\[0\] = 0/);
@@ -93,20 +96,38 @@ test('log axes are labelled at decades', () => {
   const y = [1e-4, 1e-3, 1e-2, 1e-1, 1];
   const texts = textsOf(linePlotSvg([{ y }], { yaxis: { type: 'log' } }));
   for (const label of ['10⁻⁴', '10⁻³', '10⁻²', '10⁻¹', '10⁰']) assert.ok(texts.includes(label), `missing tick ${label}`);
-  assert.deepEqual(logTicks(0.01, 100, { length: 200 }).major.map((t) => t.label), ['0.01', '0.1', '1', '10', '100']);
+  assert.deepEqual(
+    logTicks(0.01, 100, { length: 200 }).major.map((t) => t.label),
+    ['0.01', '0.1', '1', '10', '100'],
+  );
   // As in plotly, a log axis range is given in log10 units.
   const ranged = textsOf(linePlotSvg([{ y }], { yaxis: { type: 'log', range: [-2, 1] } }));
   for (const label of ['0.01', '0.1', '1', '10']) assert.ok(ranged.includes(label), `missing tick ${label}`);
   assert.ok(!ranged.includes('0.001'));
   // Less than two decades in view: 1-2-5 steps (or denser, as room allows) instead of a single lonely decade.
-  assert.deepEqual(logTicks(0.15, 2.5, { length: 200 }).major.map((t) => t.value), [0.2, 0.5, 1, 2]);
-  assert.deepEqual(logTicks(0.15, 2.5, { length: 400 }).major.map((t) => t.value), [0.2, 0.3, 0.5, 1, 2]);
+  assert.deepEqual(
+    logTicks(0.15, 2.5, { length: 200 }).major.map((t) => t.value),
+    [0.2, 0.5, 1, 2],
+  );
+  assert.deepEqual(
+    logTicks(0.15, 2.5, { length: 400 }).major.map((t) => t.value),
+    [0.2, 0.3, 0.5, 1, 2],
+  );
 });
 
 test('linear axes get 1-2-5 tick steps with labels to the step’s precision', () => {
-  assert.deepEqual(linearTicks(0, 1, 5).map((t) => t.label), ['0', '0.2', '0.4', '0.6', '0.8', '1.0']);
-  assert.deepEqual(linearTicks(-0.012, 0.012, 5).map((t) => t.label), ['\u22120.010', '\u22120.005', '0', '0.005', '0.010']);
-  assert.deepEqual(linearTicks(0, 3e5, 3).map((t) => t.label), ['0', '1e5', '2e5', '3e5']);
+  assert.deepEqual(
+    linearTicks(0, 1, 5).map((t) => t.label),
+    ['0', '0.2', '0.4', '0.6', '0.8', '1.0'],
+  );
+  assert.deepEqual(
+    linearTicks(-0.012, 0.012, 5).map((t) => t.label),
+    ['\u22120.010', '\u22120.005', '0', '0.005', '0.010'],
+  );
+  assert.deepEqual(
+    linearTicks(0, 3e5, 3).map((t) => t.label),
+    ['0', '1e5', '2e5', '3e5'],
+  );
 });
 
 test('legend names are escaped and legends appear only for several traces unless asked', () => {

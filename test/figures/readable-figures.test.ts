@@ -68,14 +68,20 @@ test('log axes over less than a decade get 1-2-3-5… labels that keep their spa
   const values = ticks.major.map((t) => t.value);
   assert.ok(values.length >= 5, `labels ${values}`);
   assert.ok(values.includes(500) && values.includes(1000) && values.includes(2000));
-  assert.ok(ticks.major.every((t) => !t.label.includes('¹') && !t.label.includes('³')), 'plain labels, no 10³ among them');
+  assert.ok(
+    ticks.major.every((t) => !t.label.includes('¹') && !t.label.includes('³')),
+    'plain labels, no 10³ among them',
+  );
   for (let i = 1; i < values.length; i++) {
     const gap = (Math.log10(values[i] / values[i - 1]) / Math.log10(2200 / 450)) * 560;
     assert.ok(gap >= 14 + 7 * 4, `gap ${gap} px between ${values[i - 1]} and ${values[i]}`);
   }
   assert.ok(ticks.minor.includes(700), 'unlabelled minor ticks at the other m·10ᵏ');
   // A short axis over four decades keeps one label per decade.
-  assert.deepEqual(logTicks(0.01, 100, { length: 120, minSpacing: 25 }).major.map((t) => t.label), ['0.01', '0.1', '1', '10', '100']);
+  assert.deepEqual(
+    logTicks(0.01, 100, { length: 120, minSpacing: 25 }).major.map((t) => t.label),
+    ['0.01', '0.1', '1', '10', '100'],
+  );
 });
 
 test('a hollow marker is an outline in its trace colour over white', () => {
@@ -98,7 +104,10 @@ test('a long legend leaves the plot its width: inside an empty corner or below, 
 test('an empty corner takes the legend only where no curve passes', () => {
   // A curve falling from top-left to bottom-right leaves the top-right corner free.
   const x = Array.from({ length: 50 }, (_, i) => i);
-  const svg = linePlotSvg([{ x, y: x.map((v) => Math.exp(-v / 5)), name: 'a' }, { x, y: x.map((v) => 0.5 * Math.exp(-v / 5)), name: 'b' }]);
+  const svg = linePlotSvg([
+    { x, y: x.map((v) => Math.exp(-v / 5)), name: 'a' },
+    { x, y: x.map((v) => 0.5 * Math.exp(-v / 5)), name: 'b' },
+  ]);
   const area = plotArea(svg);
   const box = /<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)" fill="#fff"/.exec(svg);
   assert.ok(box, 'legend box drawn');
@@ -158,10 +167,13 @@ test('error vs N: stopped fits are hollow in their method colour and out of the 
     { name: 'nce', n: [500, 2000, 8000], error: [0.3, 0.2, 0.4], converged: [true, true, false] },
   ]);
   assert.ok(pngSize(png).width > 0);
-  const traces = errorVsNTraces([
-    { name: 'sm', n: [500, 2000], error: [0.1, 0.05] },
-    { name: 'nce', n: [500, 2000, 8000], error: [0.3, 0.2, 0.4], converged: [true, false, true] },
-  ], false);
+  const traces = errorVsNTraces(
+    [
+      { name: 'sm', n: [500, 2000], error: [0.1, 0.05] },
+      { name: 'nce', n: [500, 2000, 8000], error: [0.3, 0.2, 0.4], converged: [true, false, true] },
+    ],
+    false,
+  );
   const nce = traces.find((t) => t.name === 'nce')!;
   const stopped = traces.find((t) => t.name === 'nce (stopped)')!;
   assert.deepEqual(Array.from(nce.x!), [500, 8000], 'the line joins converged fits only');
@@ -169,7 +181,10 @@ test('error vs N: stopped fits are hollow in their method colour and out of the 
   assert.equal(stopped.marker?.symbol, 'circle-open');
   assert.equal(stopped.line?.color, nce.line?.color, 'in the method colour');
   assert.equal(stopped.showlegend, false);
-  assert.ok(traces.some((t) => t.name?.startsWith('hollow')), 'one legend entry explains hollow markers');
+  assert.ok(
+    traces.some((t) => t.name?.startsWith('hollow')),
+    'one legend entry explains hollow markers',
+  );
   await assert.rejects(errorVsNPlot([{ name: 'x', n: [1, 2], error: [1] }]), /series "x" has 2 N, 1 errors/);
   assert.equal(PALETTE[1], '#D55E00');
 });

@@ -39,8 +39,17 @@ test('number cells are right-aligned and text cells left-aligned', () => {
 });
 
 test('columns follow the given order, missing values stay empty, unknown columns are refused', () => {
-  const rows = [{ a: 1, b: 'x' }, { b: 'y', c: 2 }];
-  assert.deepEqual(bodyCells(htmlTable(rows)), [['1', 'x', ''], ['', 'y', '2']]);
-  assert.deepEqual(bodyCells(htmlTable(rows, { columns: ['c', 'a'] })), [['', '1'], ['2', '']]);
+  const rows = [
+    { a: 1, b: 'x' },
+    { b: 'y', c: 2 },
+  ];
+  assert.deepEqual(bodyCells(htmlTable(rows)), [
+    ['1', 'x', ''],
+    ['', 'y', '2'],
+  ]);
+  assert.deepEqual(bodyCells(htmlTable(rows, { columns: ['c', 'a'] })), [
+    ['', '1'],
+    ['2', ''],
+  ]);
   assert.throws(() => htmlTable(rows, { columns: ['a', 'z'] }), /column\(s\) "z" appear in no row/);
 });

@@ -9,7 +9,10 @@ const structure = gridStructure(6, 6, 8);
 const start = knownSparsePrecision(structure, 1);
 const moved = (relative: number) => {
   // Λ_start·(1 + relative) is exactly `relative` away, relative Frobenius.
-  return createPrecision(structure, start.values.map((v) => v * (1 + relative)));
+  return createPrecision(
+    structure,
+    start.values.map((v) => v * (1 + relative)),
+  );
 };
 
 test('a fit with more than 10% of its steps skipped is never trained, however far it moved', () => {

@@ -57,9 +57,21 @@ test('test images that light a pixel never lit in training are found, at a thres
   // Pixels 1 and 3 are black in all three training images; pixel 4 reaches only 0.1.
   const train = Float64Array.from([0, 0, 0.5, 0, 0.1, 0.2, 0, 0, 0, 0, 0.9, 0, 1, 0, 0.05]);
   const test = Float64Array.from([
-    0.5, 0, 0.5, 0, 0.5, // lights only pixels lit in training
-    0, 0.2, 0, 0, 0, // lights pixel 1
-    0, 0, 0, 0.01, 0, // lights pixel 3, faintly
+    0.5,
+    0,
+    0.5,
+    0,
+    0.5, // lights only pixels lit in training
+    0,
+    0.2,
+    0,
+    0,
+    0, // lights pixel 1
+    0,
+    0,
+    0,
+    0.01,
+    0, // lights pixel 3, faintly
   ]);
   const atZero = imagesLightingUnseenPixels(train, 3, test, 3, pixels);
   assert.deepEqual(atZero.pixels, [1, 3]);

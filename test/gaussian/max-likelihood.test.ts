@@ -39,7 +39,12 @@ test('the ML fit matches S on the pattern: (Λ⁻¹)ᵢⱼ = Sᵢⱼ, checked wi
     const fit = fitMaxLikelihoodDense(S, grid);
     assert.ok(fit.converged, `relative gradient ${fit.relativeGradient}`);
     const Z = denseInverse(fit.dense(), D);
-    const onPattern = toDense(projectDense(Z.map((z, k) => z - S[k]), grid));
+    const onPattern = toDense(
+      projectDense(
+        Z.map((z, k) => z - S[k]),
+        grid,
+      ),
+    );
     let worst = 0;
     let largest = 0;
     for (let k = 0; k < D * D; k++) worst = Math.max(worst, Math.abs(onPattern[k]));
@@ -111,10 +116,7 @@ test('the ML fit from data rows equals the fit from the dense second moment', ()
 
 test('bad input to the ML fit gets a clear error', () => {
   const S = denseInverse(toDense(truth), D);
-  assert.throws(
-    () => fitMaxLikelihoodDense(S.subarray(0, D * D - 1), structure),
-    /expected a 36×36 second moment \(1296 values\).*got 1295/,
-  );
+  assert.throws(() => fitMaxLikelihoodDense(S.subarray(0, D * D - 1), structure), /expected a 36×36 second moment \(1296 values\).*got 1295/);
   const indefinite = S.slice();
   indefinite[7 * D + 7] = -1;
   assert.throws(() => fitMaxLikelihoodDense(indefinite, structure), /second moment is not positive definite \(Cholesky pivot 7/);

@@ -35,7 +35,10 @@ test('the Fisher operator is −½ the derivative of E_θ f, and its solve inver
   fisher.times(v, product);
   const h = 1e-5;
   const meanAt = (t: number) => {
-    const p = createPrecision(structure, truth.values.map((x, j) => x + t * v[j]));
+    const p = createPrecision(
+      structure,
+      truth.values.map((x, j) => x + t * v[j]),
+    );
     return patternFisher(p, factorOrThrow(p, 'shifted')).meanFeatures;
   };
   const [plus, minus] = [meanAt(h), meanAt(-h)];
@@ -55,8 +58,8 @@ test('at θ = θ_noise the NCE gradient is ν/(1+ν)·½(mean_data f − mean_no
   const { blocks, noise, exactC } = adaptiveNceRound(data.subarray(0, 500 * D), 500, noiseModel, eps, nu);
   const { gradient } = logisticSampleLoss(Float64Array.from([...noiseModel.values, exactC]), blocks, structure, 1);
   const expected = new Float64Array(P);
-  for (let r = 0; r < 500; r++) addPatternFeatures(expected, (nu / (1 + nu)) * 0.5 / 500, data, r * D, structure);
-  for (let r = 0; r < nu * 500; r++) addPatternFeatures(expected, -(nu / (1 + nu)) * 0.5 / (nu * 500), noise, r * D, structure);
+  for (let r = 0; r < 500; r++) addPatternFeatures(expected, ((nu / (1 + nu)) * 0.5) / 500, data, r * D, structure);
+  for (let r = 0; r < nu * 500; r++) addPatternFeatures(expected, (-(nu / (1 + nu)) * 0.5) / (nu * 500), noise, r * D, structure);
   const scale = Math.max(...expected.map(Math.abs));
   for (let j = 0; j < P; j++) {
     assert.ok(Math.abs(gradient[j] - expected[j]) < 1e-10 * scale, `value ${j}: ${gradient[j]} vs ${expected[j]}`);

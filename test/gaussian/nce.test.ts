@@ -31,7 +31,10 @@ test('the NCE loss is 2 ln 2 when the model equals the noise and ν = 1', async 
   const covariance = new Float64Array(D * D);
   variances.forEach((v, i) => (covariance[i * D + i] = v));
   const problem = prepareNce(data.subarray(0, 500 * D), 500, covariance, 500, 1);
-  const model = diagonalPrecision(structure, variances.map((v) => 1 / v));
+  const model = diagonalPrecision(
+    structure,
+    variances.map((v) => 1 / v),
+  );
   const theta = Float64Array.from([...model.values, 0]);
   const rows = Int32Array.from({ length: 500 }, (_, i) => i);
   const { terms } = nceLossAndGradient(problem, structure, 1, exactLogNormaliser(model), theta, rows, rows);
@@ -52,7 +55,10 @@ test('NCE and cNCE gradients match finite differences', async () => {
   const noiseRows = Int32Array.from({ length: 400 }, (_, i) => i);
   const nce = (t: Float64Array) => nceLossAndGradient(problem, structure, 2, -20, t, dataRows, noiseRows);
   const cnce = (t: Float64Array) => cnceLossAndGradient(t, data, dataRows, 0.3, structure, createRng(9));
-  for (const [f, at] of [[nce, theta], [cnce, theta.subarray(0, P).slice()]] as const) {
+  for (const [f, at] of [
+    [nce, theta],
+    [cnce, theta.subarray(0, P).slice()],
+  ] as const) {
     const gradient = f(at).gradient;
     for (const j of [0, 11, D, D + 17, P - 1]) {
       const h = 1e-6;
@@ -87,7 +93,12 @@ test('cNCE recovers a known sparse precision, with ε set by the rule', async ()
   const choice = chooseEpsilon(data, 8000, structure, start, 5);
   const last = choice.trace[choice.trace.length - 1].loss;
   assert.ok(last >= 0.5 * Math.LN2 && last <= 0.9 * Math.LN2, `final rule loss ${last}`);
-  const errors = [1000, 8000].map((n) => relativeFrobeniusError(fitCnce(data.subarray(0, n * D), n, structure, { steps: 1500, batchSize: 100, learningRate: 0.05, finalLearningRate: 5e-4, seed: 5 }).precision, truth));
+  const errors = [1000, 8000].map((n) =>
+    relativeFrobeniusError(
+      fitCnce(data.subarray(0, n * D), n, structure, { steps: 1500, batchSize: 100, learningRate: 0.05, finalLearningRate: 5e-4, seed: 5 }).precision,
+      truth,
+    ),
+  );
   // Measured at these seeds: 0.108 → 0.054.
   assert.ok(errors[1] < errors[0] && errors[1] < 0.09, `errors ${errors}`);
 });
@@ -139,7 +150,10 @@ test('full-batch NCE reaches the minimiser of its sample loss: no random directi
   for (let k = 0; k < 5; k++) {
     const direction = Float64Array.from({ length: P + 1 }, () => rng.normal());
     const step = 1e-2 / Math.hypot(...direction);
-    assert.ok(lossAt(best.map((v, i) => v + step * direction[i])) > fit.loss && lossAt(best.map((v, i) => v - step * direction[i])) > fit.loss, `direction ${k}`);
+    assert.ok(
+      lossAt(best.map((v, i) => v + step * direction[i])) > fit.loss && lossAt(best.map((v, i) => v - step * direction[i])) > fit.loss,
+      `direction ${k}`,
+    );
   }
   // Measured at these seeds: error 0.069, c − exact log-normaliser 0.027 nats.
   assert.ok(relativeFrobeniusError(fit.precision, truth) < 0.1, `error ${relativeFrobeniusError(fit.precision, truth)}`);
@@ -156,17 +170,33 @@ test('full-batch cNCE recovers a known precision; its partners come in antitheti
   });
   // Measured at these seeds: 0.180 → 0.053.
   assert.ok(errors[1] < 0.7 * errors[0] && errors[1] < 0.08, `errors ${errors}`);
-  assert.throws(() => fitCnceFullBatch(data.subarray(0, 100 * D), 100, structure, { init, kappa: 3, seed: 13 }), /kappa must be a positive even integer.*got 3/);
+  assert.throws(
+    () => fitCnceFullBatch(data.subarray(0, 100 * D), 100, structure, { init, kappa: 3, seed: 13 }),
+    /kappa must be a positive even integer.*got 3/,
+  );
 });
 
 test('on an 8×8 ground truth every estimator improves with N, and NCE with ν = 10 beats ν = 1', async () => {
   await chooseBackend();
   const progress: ProgressEvent[] = [];
   const onProgress = (event: ProgressEvent) => progress.push(event);
-  const study = groundTruthStudy(knownSparsePrecision(gridStructure(8, 8, 4), 7), { sizes: [500, 2000], nus: [1, 10], noiseRidge: 1e-3, kappa: 10, seed: 41, onProgress });
+  const study = groundTruthStudy(knownSparsePrecision(gridStructure(8, 8, 4), 7), {
+    sizes: [500, 2000],
+    nus: [1, 10],
+    noiseRidge: 1e-3,
+    kappa: 10,
+    seed: 41,
+    onProgress,
+  });
   // sm, ml, nce-nu1, nce-nu10, cnce at two sizes: ten fits, each reported once, then the end.
-  assert.deepEqual(progress.map((e) => [e.done, e.total, e.final]), [...Array.from({ length: 10 }, (_, i) => [i + 1, 10, false]), [10, 10, true]]);
-  assert.ok(progress.every((e) => e.label === 'ground truth 8×8: fits'), progress[0].label);
+  assert.deepEqual(
+    progress.map((e) => [e.done, e.total, e.final]),
+    [...Array.from({ length: 10 }, (_, i) => [i + 1, 10, false]), [10, 10, true]],
+  );
+  assert.ok(
+    progress.every((e) => e.label === 'ground truth 8×8: fits'),
+    progress[0].label,
+  );
   // Measured at these seeds: sm 0.106 → 0.049, NCE ν = 1 0.281 → 0.089, ν = 10 0.149 → 0.051,
   // cNCE 0.291 → 0.141; every fit converged, λ_min ≥ 0.25.
   for (const [method, r] of Object.entries(study.methods)) {
@@ -175,16 +205,31 @@ test('on an 8×8 ground truth every estimator improves with N, and NCE with ν =
     r.min_eigenvalue.forEach((m) => assert.ok(m > 0.1, `${method}: λ_min ${m}`));
   }
   const [nu1, nu10] = [study.methods['nce-nu1'], study.methods['nce-nu10']];
-  nu10.rel_frobenius_error.forEach((e, i) => assert.ok(e < 0.8 * nu1.rel_frobenius_error[i], `N = ${nu1.n[i]}: ν = 10 ${e}, ν = 1 ${nu1.rel_frobenius_error[i]}`));
+  nu10.rel_frobenius_error.forEach((e, i) =>
+    assert.ok(e < 0.8 * nu1.rel_frobenius_error[i], `N = ${nu1.n[i]}: ν = 10 ${e}, ν = 1 ${nu1.rel_frobenius_error[i]}`),
+  );
   // The noise fitted to the same rows overrates them as the Wishart expectation says (measured: 2.190
   // vs 2.176 at N = 500, 0.521 vs 0.526 at N = 2,000).
-  study.noiseExcess.measured_nats.forEach((m, i) => assert.ok(Math.abs(m - study.noiseExcess.expected_nats[i]) < 0.1 * study.noiseExcess.expected_nats[i], `N = ${study.noiseExcess.n[i]}: ${m} vs ${study.noiseExcess.expected_nats[i]}`));
+  study.noiseExcess.measured_nats.forEach((m, i) =>
+    assert.ok(
+      Math.abs(m - study.noiseExcess.expected_nats[i]) < 0.1 * study.noiseExcess.expected_nats[i],
+      `N = ${study.noiseExcess.n[i]}: ${m} vs ${study.noiseExcess.expected_nats[i]}`,
+    ),
+  );
 });
 
 test('when too few pairs pin Λ down, full-batch cNCE stops at the edge of the cone and says so', async () => {
   await chooseBackend();
   const small = gridStructure(8, 8, 4);
-  const study = groundTruthStudy(knownSparsePrecision(small, 7), { sizes: [500], nus: [], noiseRidge: 1e-3, kappa: 2, seed: 41, estimators: ['cnce'], maxIterations: 200 });
+  const study = groundTruthStudy(knownSparsePrecision(small, 7), {
+    sizes: [500],
+    nus: [],
+    noiseRidge: 1e-3,
+    kappa: 2,
+    seed: 41,
+    estimators: ['cnce'],
+    maxIterations: 200,
+  });
   // 1,000 pairs for 176 values: the sample loss keeps falling towards a singular Λ, and the fit stops
   // once λ_min < 1e-3 (measured: λ_min 4.2e-4 after 8 iterations, error 0.47; followed further,
   // λ_min reached 1e-16 after 200 iterations).
@@ -202,8 +247,5 @@ test('training that meets NaN stops with an error naming estimator, step and ter
     () => fitNce(problem, structure, { nu: 1, steps: 10, batchSize: 100, learningRate: 0.01, finalLearningRate: 0.01, seed: 7 }),
     /NCE \(8-connected, ν = 1\): step 0: (data term|loss) is NaN/,
   );
-  assert.throws(
-    () => fitCnce(broken, 100, structure, { steps: 10, batchSize: 100, learningRate: 0.01, finalLearningRate: 0.01, seed: 7 }),
-    /cNCE|ε rule/,
-  );
+  assert.throws(() => fitCnce(broken, 100, structure, { steps: 10, batchSize: 100, learningRate: 0.01, finalLearningRate: 0.01, seed: 7 }), /cNCE|ε rule/);
 });

@@ -13,7 +13,13 @@ test('the sample loss on two threads equals the single-thread loss', () => {
   const images = Float32Array.from({ length: 3000 * D }, () => rng.normal());
   const partners = Float32Array.from({ length: 2000 * D }, () => rng.normal());
   const blocks: LogisticBlock[] = [
-    { images, index: Int32Array.from({ length: 3000 }, (_, i) => i), offset: Float64Array.from({ length: 3000 }, () => rng.normal()), sign: 1, weight: 1 / 3000 },
+    {
+      images,
+      index: Int32Array.from({ length: 3000 }, (_, i) => i),
+      offset: Float64Array.from({ length: 3000 }, () => rng.normal()),
+      sign: 1,
+      weight: 1 / 3000,
+    },
     { images, index: Int32Array.from({ length: 2000 }, (_, i) => (7 * i) % 3000), partners, sign: -1, weight: 2 / 2000 },
   ];
   const theta = Float64Array.from({ length: P + 1 }, (_, j) => (j < D ? 1 : j < P ? 0.05 * rng.normal() : 0.01));

@@ -12,7 +12,7 @@ import { fitScoreMatchingGradient, tfScoreMatchingLossOfMoments, tfScoreMatching
 import { knownSparsePrecision } from '../../lib/gaussian/model/known-precision';
 import { sampleByCholesky } from '../../lib/gaussian/model/sampling';
 import { choleskyOfPrecision } from '../../lib/gaussian/model/positive-definite';
-import { choleskyOrThrow, } from '../../lib/linalg/cholesky';
+import { choleskyOrThrow } from '../../lib/linalg/cholesky';
 import { lowerInverse } from '../../lib/linalg/triangular';
 
 const structure = gridStructure(6, 6, 8);

@@ -13,7 +13,10 @@ import { createRng } from '../../lib/random';
 function randomPrecision(H: number, W: number, connectivity: 4 | 8, seed: number) {
   const rng = createRng(seed);
   const structure = gridStructure(H, W, connectivity);
-  return createPrecision(structure, Array.from({ length: parameterCount(structure) }, () => rng.normal()));
+  return createPrecision(
+    structure,
+    Array.from({ length: parameterCount(structure) }, () => rng.normal()),
+  );
 }
 
 test('a 28×28 grid has 784 + 1,512 (4-connected) and 784 + 2,970 (8-connected) free values', () => {

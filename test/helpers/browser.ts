@@ -120,14 +120,14 @@ export async function checkReportInBrowser(reportDir: string): Promise<string[]>
 
     await tab.setViewport(WIDE);
     await tab.goto(pathToFileURL(page).href, { waitUntil: 'load', timeout: 60_000 });
-    problems.push(...(await tab.evaluate(PAGE_PROBLEMS)) as string[]);
+    problems.push(...((await tab.evaluate(PAGE_PROBLEMS)) as string[]));
     await tab.screenshot({ path: path.join(reportDir, 'screenshot-1400.png') });
 
     await tab.setViewport(NARROW);
-    problems.push(...(await tab.evaluate(OVERFLOW)) as string[]);
+    problems.push(...((await tab.evaluate(OVERFLOW)) as string[]));
     await tab.screenshot({ path: path.join(reportDir, 'screenshot-400.png') });
     // Code lines are the longest in the page: with every cell open it must still fit.
-    problems.push(...(await tab.evaluate(OPEN_ALL_CODE)) as string[]);
+    problems.push(...((await tab.evaluate(OPEN_ALL_CODE)) as string[]));
     problems.push(...((await tab.evaluate(OVERFLOW)) as string[]).map((problem) => `with all code shown, ${problem}`));
   } finally {
     await browser.close();

@@ -35,7 +35,9 @@ export function resultDifferences(a: unknown, b: unknown, relative = 1e-9, at = 
   if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return a === b ? [] : [`${at}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`];
   if (Array.isArray(a) !== Array.isArray(b)) return [`${at}: an array and an object`];
   const keys = new Set([...Object.keys(a), ...Object.keys(b)].filter((key) => !VOLATILE_KEY.test(key)));
-  return [...keys].flatMap((key) => resultDifferences((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], relative, at ? `${at}.${key}` : key));
+  return [...keys].flatMap((key) =>
+    resultDifferences((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], relative, at ? `${at}.${key}` : key),
+  );
 }
 
 /** Every output text that contains one of `folders` (absolute machine paths), as "cell N: …". */
@@ -43,11 +45,14 @@ export function machinePathsIn(notebook: Notebook, folders: string[]): string[] 
   const found: string[] = [];
   notebook.cells.forEach((cell, index) => {
     for (const output of cell.outputs ?? []) {
-      const texts = output.output_type === 'stream'
-        ? [joinText(output.text)]
-        : output.output_type === 'error'
-          ? output.traceback
-          : Object.entries(output.data).filter(([mime]) => mime.startsWith('text/')).map(([, text]) => joinText(text));
+      const texts =
+        output.output_type === 'stream'
+          ? [joinText(output.text)]
+          : output.output_type === 'error'
+            ? output.traceback
+            : Object.entries(output.data)
+                .filter(([mime]) => mime.startsWith('text/'))
+                .map(([, text]) => joinText(text));
       for (const text of texts) {
         for (const folder of folders) {
           const at = text.indexOf(folder);

@@ -38,7 +38,16 @@ function drawDigit(images: Uint8Array, index: number, label: number, rng: Rng): 
   const cx = 14 + jitter();
   const cy = 14 + jitter();
   const level = 160 + rng.int(96);
-  stroke(images, offset, cx - length * Math.cos(angle), cy - length * Math.sin(angle), cx + length * Math.cos(angle), cy + length * Math.sin(angle), 1.2 + rng.uniform(), level);
+  stroke(
+    images,
+    offset,
+    cx - length * Math.cos(angle),
+    cy - length * Math.sin(angle),
+    cx + length * Math.cos(angle),
+    cy + length * Math.sin(angle),
+    1.2 + rng.uniform(),
+    level,
+  );
   if (label % 2 === 1) stroke(images, offset, cx - 5 + jitter(), cy + 4, cx + 5 + jitter(), cy + 4, 1 + rng.uniform(), level);
   for (let k = 0; k < 3; k++) images[offset + rng.int(MNIST_PIXELS)] = 1 + rng.int(255);
   images[offset + (index % MNIST_PIXELS)] = 1 + rng.int(255);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createAdamMoments } from '../../lib/linalg/adam';
 
-test('with a constant gradient g every Adam direction is g / (|g| + ε): the bias corrections undo the moments\' start at 0', () => {
+test("with a constant gradient g every Adam direction is g / (|g| + ε): the bias corrections undo the moments' start at 0", () => {
   const g = [0.5, -2, 1e-3];
   const adam = createAdamMoments(3);
   for (let t = 1; t <= 20; t++) {

@@ -67,13 +67,23 @@ test('dense solves and the triangular inverse invert the factor', () => {
   const y = solveLowerTransposed(L, n, rhs);
   const Lx = new Float64Array(n);
   const Lty = new Float64Array(n);
-  for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) {
-    Lx[i] += L[i * n + k] * x[k];
-    Lty[i] += L[k * n + i] * y[k];
-  }
+  for (let i = 0; i < n; i++)
+    for (let k = 0; k < n; k++) {
+      Lx[i] += L[i * n + k] * x[k];
+      Lty[i] += L[k * n + i] * y[k];
+    }
   assert.ok(maxAbsDiff(Lx, rhs) < 1e-12 && maxAbsDiff(Lty, rhs) < 1e-12);
   const inv = lowerInverse(L, n);
-  assert.ok(maxAbsDiff(solveLower(L, n, Float64Array.from({ length: n }, (_, i) => (i === 3 ? 1 : 0))), Array.from({ length: n }, (_, i) => inv[i * n + 3])) < 1e-12);
+  assert.ok(
+    maxAbsDiff(
+      solveLower(
+        L,
+        n,
+        Float64Array.from({ length: n }, (_, i) => (i === 3 ? 1 : 0)),
+      ),
+      Array.from({ length: n }, (_, i) => inv[i * n + 3]),
+    ) < 1e-12,
+  );
 });
 
 test('banded Cholesky, log-det and solves match the dense ones', () => {
@@ -125,7 +135,9 @@ test('eigSymmetric returns ascending eigenpairs with orthonormal vectors', () =>
         assert.ok(Math.abs(dot - (k === l ? 1 : 0)) < 1e-10);
       }
     }
-    const reference = new EigenvalueDecomposition(new Matrix(Array.from({ length: n }, (_, i) => Array.from(A.subarray(i * n, (i + 1) * n)))), { assumeSymmetric: true }).realEigenvalues.sort((a, b) => a - b);
+    const reference = new EigenvalueDecomposition(new Matrix(Array.from({ length: n }, (_, i) => Array.from(A.subarray(i * n, (i + 1) * n)))), {
+      assumeSymmetric: true,
+    }).realEigenvalues.sort((a, b) => a - b);
     assert.ok(maxAbsDiff(values, reference) < 1e-10);
   }
   assert.throws(() => eigSymmetric([1, Number.NaN, Number.NaN, 1], 2), /entry \(0, 1\) is NaN/);

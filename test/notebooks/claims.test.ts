@@ -45,12 +45,19 @@ test('notebook 01 on 60,000 synthetic digits with no always-zero pixel prints on
   assert.equal(run.status, 0, String(run.stderr).slice(-4000));
   const r = JSON.parse(fs.readFileSync(path.join(out, 'results', `${NAME}.json`), 'utf8'));
   const notebook = readNotebook(path.join(out, `${NAME}.ipynb`));
-  const markdown = notebook.cells.filter((c) => c.cell_type === 'markdown').map((c) => joinText(c.source)).join('\n');
-  const printed = notebook.cells.flatMap((c) => (c.outputs ?? []).flatMap((o) => (o.output_type === 'stream' && o.name === 'stdout' ? [joinText(o.text)] : []))).join('');
-  const captions = notebook.cells.flatMap((c) => (c.outputs ?? []).flatMap((o) => {
-    const html = o.output_type === 'stream' || o.output_type === 'error' ? undefined : o.data['text/html'];
-    return html ? [...joinText(html).matchAll(/<caption>(.*?)<\/caption>/g)].map((m) => m[1].replace(/&#39;/g, "'")) : [];
-  }));
+  const markdown = notebook.cells
+    .filter((c) => c.cell_type === 'markdown')
+    .map((c) => joinText(c.source))
+    .join('\n');
+  const printed = notebook.cells
+    .flatMap((c) => (c.outputs ?? []).flatMap((o) => (o.output_type === 'stream' && o.name === 'stdout' ? [joinText(o.text)] : [])))
+    .join('');
+  const captions = notebook.cells.flatMap((c) =>
+    (c.outputs ?? []).flatMap((o) => {
+      const html = o.output_type === 'stream' || o.output_type === 'error' ? undefined : o.data['text/html'];
+      return html ? [...joinText(html).matchAll(/<caption>(.*?)<\/caption>/g)].map((m) => m[1].replace(/&#39;/g, "'")) : [];
+    }),
+  );
   const allText = [markdown, printed, ...captions].join('\n');
   const lines = printed.split('\n');
   /** The one printed line that starts with `prefix`. */
@@ -72,7 +79,10 @@ test('notebook 01 on 60,000 synthetic digits with no always-zero pixel prints on
   // ("n of N digits" names the folder's size N, checked above: the count taken is the n.)
   for (const [, count] of allText.matchAll(/(?<!of )\b(\d[\d,]*) training digits/g)) assert.equal(Number(count.replace(/,/g, '')), r.data.train_images);
   for (const [, count] of allText.matchAll(/(?<!of )\b(\d[\d,]*) test digits/g)) assert.equal(Number(count.replace(/,/g, '')), r.data.test_images);
-  assert.match(line(`${r.data.train_images} training and `), new RegExp(`; ${r.data.always_zero_pixels} of 784 pixels are 0 in every training digit .*: no pixel has zero variance here`));
+  assert.match(
+    line(`${r.data.train_images} training and `),
+    new RegExp(`; ${r.data.always_zero_pixels} of 784 pixels are 0 in every training digit .*: no pixel has zero variance here`),
+  );
   const heldout = captions.find((c) => c.startsWith('Held-out log-likelihood'));
   assert.ok(heldout, 'no held-out table');
   assert.match(heldout, new RegExp(`of the ${r.data.test_images} test digits \\(idx files t10k-images`));
@@ -82,7 +92,12 @@ test('notebook 01 on 60,000 synthetic digits with no always-zero pixel prints on
     assert.ok(line('R⁻¹: ').includes(`${percent(share)} ${c === 4 ? 'of its off-diagonal sum of squares lies on the 4-neighbour' : 'on the 8-neighbour'}`));
 
     const exact = r.sm_exact[c];
-    assert.match(line(`${c}-connected: CG `), new RegExp(`λ_min = ${escape(exact.min_eigenvalue_standardised.toFixed(4))}: ${exact.min_eigenvalue_standardised > 0 ? 'positive definite' : 'not positive definite'}`));
+    assert.match(
+      line(`${c}-connected: CG `),
+      new RegExp(
+        `λ_min = ${escape(exact.min_eigenvalue_standardised.toFixed(4))}: ${exact.min_eigenvalue_standardised > 0 ? 'positive definite' : 'not positive definite'}`,
+      ),
+    );
 
     // Convergence is stated where the numbers are, and agrees with them.
     const gap = r.sm_exact_vs_gradient_rel_diff[c];
@@ -95,7 +110,8 @@ test('notebook 01 on 60,000 synthetic digits with no always-zero pixel prints on
     const nce = r.models[`nce-${c}`];
     const diagnosis = line(`nce-${c}, `);
     assert.ok(diagnosis.startsWith(`nce-${c}, ${nce.status}:`), diagnosis);
-    for (const share of [nce.data_correct_at_start, nce.noise_correct_at_start, nce.data_correct_at_end, nce.noise_correct_at_end]) assert.ok(diagnosis.includes(percent(share)), `${diagnosis} lacks ${percent(share)}`);
+    for (const share of [nce.data_correct_at_start, nce.noise_correct_at_start, nce.data_correct_at_end, nce.noise_correct_at_end])
+      assert.ok(diagnosis.includes(percent(share)), `${diagnosis} lacks ${percent(share)}`);
     assert.ok(diagnosis.includes(`c − exact ${(nce.learned_c - nce.exact_c).toFixed(1)} nats`), diagnosis);
     const change = nce.heldout_loglik_per_image - r.models[`sm-${c}`].heldout_loglik_per_image;
     assert.ok(diagnosis.includes(`${change >= 0 ? '+' : ''}${change.toFixed(1)} nats/image from its SM start`), diagnosis);

@@ -18,7 +18,11 @@ import { outputSignature, machinePathsIn, resultDifferences } from '../helpers/e
 
 const root = projectRoot();
 const notebooksDir = path.join(root, 'notebooks');
-const names = fs.readdirSync(notebooksDir).filter((f) => f.endsWith('.ipynb')).map((f) => path.basename(f, '.ipynb')).sort();
+const names = fs
+  .readdirSync(notebooksDir)
+  .filter((f) => f.endsWith('.ipynb'))
+  .map((f) => path.basename(f, '.ipynb'))
+  .sort();
 const reportOut = scratchDir('quick-report');
 const TEN_MINUTES = 600_000;
 
@@ -79,7 +83,6 @@ const EDITS: Record<string, { from: string; to: string; check: (results: Record<
   },
 };
 
-
 /**
  * Writes the notebooks with their edits into a scratch folder and starts the report runner on them in
  * the background (its output goes to a file, so it never waits on a full pipe): it runs while the
@@ -106,37 +109,43 @@ function startEditedRun(): Promise<{ status: number | null; log: string; out: st
     env: { ...process.env, LFR_PROGRESS: 'off' },
     stdio: ['ignore', fd, fd],
   });
-  return new Promise((resolve) => child.on('exit', (status) => {
-    fs.closeSync(fd);
-    resolve({ status, log, out });
-  }));
+  return new Promise((resolve) =>
+    child.on('exit', (status) => {
+      fs.closeSync(fd);
+      resolve({ status, log, out });
+    }),
+  );
 }
 
 const editedRun = startEditedRun();
 
-test('the quick report runs every notebook in the project kernel, writes finite results for each and one page that reads in a browser', { timeout: TEN_MINUTES }, async (t) => {
-  const result = runReport(['--out', reportOut]);
-  assert.equal(result.status, 0, String(result.stderr).slice(-4000));
-  for (const name of names) {
-    const results = readResults(reportOut, name);
-    assert.equal(results.size, 'quick');
-    assert.ok(['tensorflow', 'wasm', 'cpu'].includes(results.backend));
-    assert.deepEqual(nonFinitePaths(results), [], `${name}: non-finite results`);
-    assert.ok(results.headlines.length > 0, `${name} names no headline numbers`);
-    const executed = readNotebook(path.join(reportOut, `${name}.ipynb`));
-    assert.deepEqual(notebookProblems(executed), [], `${name}: the executed copy is not valid nbformat 4.5`);
-    assertCleanOutputs(executed, `report ${name}`);
-  }
-  const html = fs.readFileSync(path.join(reportOut, 'index.html'), 'utf8');
-  assert.match(html, /Results at a glance/);
-  assert.match(html, /src="data:image\/png;base64,/);
-  const unavailable = browserUnavailable();
-  if (unavailable && process.env.CI === 'true') assert.fail(`CI=true but ${unavailable}`);
-  if (unavailable) t.diagnostic(`browser check skipped: ${unavailable}`);
-  else assert.deepEqual(await checkReportInBrowser(reportOut), []);
-  const official = validateWithNbformat(names.map((name) => path.join(reportOut, `${name}.ipynb`)));
-  if (official !== 'unavailable') assert.deepEqual(official, []);
-});
+test(
+  'the quick report runs every notebook in the project kernel, writes finite results for each and one page that reads in a browser',
+  { timeout: TEN_MINUTES },
+  async (t) => {
+    const result = runReport(['--out', reportOut]);
+    assert.equal(result.status, 0, String(result.stderr).slice(-4000));
+    for (const name of names) {
+      const results = readResults(reportOut, name);
+      assert.equal(results.size, 'quick');
+      assert.ok(['tensorflow', 'wasm', 'cpu'].includes(results.backend));
+      assert.deepEqual(nonFinitePaths(results), [], `${name}: non-finite results`);
+      assert.ok(results.headlines.length > 0, `${name} names no headline numbers`);
+      const executed = readNotebook(path.join(reportOut, `${name}.ipynb`));
+      assert.deepEqual(notebookProblems(executed), [], `${name}: the executed copy is not valid nbformat 4.5`);
+      assertCleanOutputs(executed, `report ${name}`);
+    }
+    const html = fs.readFileSync(path.join(reportOut, 'index.html'), 'utf8');
+    assert.match(html, /Results at a glance/);
+    assert.match(html, /src="data:image\/png;base64,/);
+    const unavailable = browserUnavailable();
+    if (unavailable && process.env.CI === 'true') assert.fail(`CI=true but ${unavailable}`);
+    if (unavailable) t.diagnostic(`browser check skipped: ${unavailable}`);
+    else assert.deepEqual(await checkReportInBrowser(reportOut), []);
+    const official = validateWithNbformat(names.map((name) => path.join(reportOut, `${name}.ipynb`)));
+    if (official !== 'unavailable') assert.deepEqual(official, []);
+  },
+);
 
 test('jupyter nbconvert executes every notebook with the project kernelspec, with the outputs of the report', { timeout: TEN_MINUTES }, (t) => {
   const probe = spawnSync('jupyter', ['nbconvert', '--version'], { encoding: 'utf8' });
@@ -151,7 +160,17 @@ test('jupyter nbconvert executes every notebook with the project kernelspec, wit
   for (const name of names) {
     const run = spawnSync(
       'jupyter',
-      ['nbconvert', '--to', 'notebook', '--execute', '--ExecutePreprocessor.kernel_name=lfr-tslab', '--ExecutePreprocessor.timeout=600', '--output-dir', out, path.join(notebooksDir, `${name}.ipynb`)],
+      [
+        'nbconvert',
+        '--to',
+        'notebook',
+        '--execute',
+        '--ExecutePreprocessor.kernel_name=lfr-tslab',
+        '--ExecutePreprocessor.timeout=600',
+        '--output-dir',
+        out,
+        path.join(notebooksDir, `${name}.ipynb`),
+      ],
       { encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 },
     );
     assert.equal(run.status, 0, `${name} under nbconvert:\n${run.stderr.slice(-4000)}`);
@@ -159,8 +178,16 @@ test('jupyter nbconvert executes every notebook with the project kernelspec, wit
     assert.deepEqual(notebookProblems(executed), [], `${name}: nbconvert's copy is not valid nbformat 4.5`);
     assertCleanOutputs(executed, `nbconvert ${name}`);
     const fromReport = readNotebook(path.join(reportOut, `${name}.ipynb`));
-    assert.deepEqual(outputSignature(executed), outputSignature(fromReport), `${name}: figures, tables and printed lines differ between Jupyter and the report`);
-    assert.deepEqual(resultDifferences(readResults(path.join(out, 'report'), name), readResults(reportOut, name)), [], `${name}: results differ between Jupyter and the report`);
+    assert.deepEqual(
+      outputSignature(executed),
+      outputSignature(fromReport),
+      `${name}: figures, tables and printed lines differ between Jupyter and the report`,
+    );
+    assert.deepEqual(
+      resultDifferences(readResults(path.join(out, 'report'), name), readResults(reportOut, name)),
+      [],
+      `${name}: results differ between Jupyter and the report`,
+    );
   }
 });
 

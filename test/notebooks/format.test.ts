@@ -10,7 +10,10 @@ import { notebookProblems, validateWithNbformat } from '../helpers/nbformat';
 import { scratchDir } from '../helpers/scratch';
 
 const dir = path.join(projectRoot(), 'notebooks');
-const files = fs.readdirSync(dir).filter((f) => f.endsWith('.ipynb')).sort();
+const files = fs
+  .readdirSync(dir)
+  .filter((f) => f.endsWith('.ipynb'))
+  .sort();
 
 test('the notebook checks catch what they are for', () => {
   const good = { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ id: 'a-1', cell_type: 'markdown', metadata: {}, source: '# x' }] };

@@ -21,15 +21,20 @@ test('every notebook type-checks under the strict settings of the library', { ti
   const dir = fs.mkdtempSync(path.join(root, '.typecheck-'));
   try {
     fs.symlinkSync(path.join(root, 'lib'), path.join(dir, 'lib'));
-    const files = fs.readdirSync(notebooksDir).filter((f) => f.endsWith('.ipynb')).sort();
+    const files = fs
+      .readdirSync(notebooksDir)
+      .filter((f) => f.endsWith('.ipynb'))
+      .sort();
     assert.ok(files.length > 0, 'no notebooks found');
     for (const file of files) {
-      const cells = readNotebook(path.join(notebooksDir, file)).cells.filter((c) => c.cell_type === 'code').map((c) => joinText(c.source));
+      const cells = readNotebook(path.join(notebooksDir, file))
+        .cells.filter((c) => c.cell_type === 'code')
+        .map((c) => joinText(c.source));
       fs.writeFileSync(path.join(dir, file.replace(/\.ipynb$/, '.ts')), notebookModule(cells));
     }
     const base = JSON.parse(fs.readFileSync(path.join(root, 'tsconfig.json'), 'utf8'));
     const config = {
-      compilerOptions: { ...base.compilerOptions, module: 'es2022', moduleResolution: 'bundler'},
+      compilerOptions: { ...base.compilerOptions, module: 'es2022', moduleResolution: 'bundler' },
       files: files.map((f) => f.replace(/\.ipynb$/, '.ts')),
     };
     fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify(config));

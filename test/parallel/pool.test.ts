@@ -49,7 +49,19 @@ function tinyLoss(connectivity: number, outLength: number): SharedLoss {
     height: 2,
     width: 2,
     connectivity: connectivity as 4,
-    blocks: [{ images: buffer([1, 2, 3, 4], Float32Array), index: buffer([0], Int32Array), partners: null, partners64: false, offset: null, sign: 1, weight: 1, from: 0, to: 1 }],
+    blocks: [
+      {
+        images: buffer([1, 2, 3, 4], Float32Array),
+        index: buffer([0], Int32Array),
+        partners: null,
+        partners64: false,
+        offset: null,
+        sign: 1,
+        weight: 1,
+        from: 0,
+        to: 1,
+      },
+    ],
     thetaLength: 4,
     extraScale: 1,
     theta: buffer([1, 1, 1, 1], Float64Array),
@@ -58,7 +70,10 @@ function tinyLoss(connectivity: number, outLength: number): SharedLoss {
 }
 
 test('a worker that fails to start, or fails a request, is named with its own error', async () => {
-  assert.throws(() => startPool('NCE loss worker', 'gaussian/contrastive/loss-worker.ts', [tinyLoss(5, 5)]), /^Error: NCE loss worker: failed to start: .*connectivity/s);
+  assert.throws(
+    () => startPool('NCE loss worker', 'gaussian/contrastive/loss-worker.ts', [tinyLoss(5, 5)]),
+    /^Error: NCE loss worker: failed to start: .*connectivity/s,
+  );
   // An output buffer too small for the gradient: the request fails inside the worker.
   const pool = startPool('NCE loss worker', 'gaussian/contrastive/loss-worker.ts', [tinyLoss(4, 2)]);
   try {

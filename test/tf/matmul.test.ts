@@ -26,7 +26,12 @@ function relativeError(a: tf.Tensor, b: tf.Tensor): number {
 const TOLERANCE = 1e-5;
 
 for (const rank of [2, 3]) {
-  for (const [transposeA, transposeB] of [[false, false], [true, false], [false, true], [true, true]]) {
+  for (const [transposeA, transposeB] of [
+    [false, false],
+    [true, false],
+    [false, true],
+    [true, true],
+  ]) {
     test(`matMul equals tf.matMul in value and gradient (rank ${rank}, transposeA=${transposeA}, transposeB=${transposeB})`, () => {
       const batch = rank === 3 ? [3] : [];
       const [m, k, n] = [5, 7, 4];

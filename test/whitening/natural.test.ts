@@ -8,8 +8,22 @@ import { createPrecision, toDense } from '../../lib/gaussian/model/precision';
 import { eigSymmetric } from '../../lib/linalg/eigen-symmetric';
 import { covariance } from '../../lib/data/rows';
 import { fitPositiveDefiniteScoreMatching } from '../../lib/whitening/learned';
-import { covarianceByDistance, nonPositiveModes, surroundScaledFilter, whiteNoiseDeviation, whitenedDeviation, zcaDeviationForEpsilon } from '../../lib/whitening/diagnostics';
-import { computeNaturalWhitening, loadNaturalWhitening, patchChecksum, saveNaturalWhitening, whitenedNaturalPatches, WHITENING_NAMES } from '../../lib/experiments/02-natural-patches/whitening';
+import {
+  covarianceByDistance,
+  nonPositiveModes,
+  surroundScaledFilter,
+  whiteNoiseDeviation,
+  whitenedDeviation,
+  zcaDeviationForEpsilon,
+} from '../../lib/whitening/diagnostics';
+import {
+  computeNaturalWhitening,
+  loadNaturalWhitening,
+  patchChecksum,
+  saveNaturalWhitening,
+  whitenedNaturalPatches,
+  WHITENING_NAMES,
+} from '../../lib/experiments/02-natural-patches/whitening';
 import { covarianceEigenFromPrecision, spectralFunction, whiten, zcaMatrix } from '../../lib/whitening/whitening';
 import { hasArrays } from '../../lib/report/artifacts';
 
@@ -70,7 +84,7 @@ test('ZCA from the learned precision is Λ^{1/2}, and it leaves a coarse mode of
     const u = model.vectors.filter((_, index) => index % D === k);
     let quadratic = 0;
     for (let i = 0; i < D; i++) for (let j = 0; j < D; j++) quadratic += u[i] * W[i * D + j] * u[j];
-    worst = Math.max(worst, Math.abs(quadratic * quadratic / model.values[k] - 1));
+    worst = Math.max(worst, Math.abs((quadratic * quadratic) / model.values[k] - 1));
   }
   assert.ok(worst < 1e-9, `(uᵀWu)² / μ deviates from 1 by ${worst}`);
   // The model's covariance Λ⁻¹ is not the data's: some direction keeps a variance well above 1.
@@ -137,7 +151,7 @@ test('notebook 02 artifacts round-trip, and notebook 03 reuses them only for the
   }
 });
 
-test('notebook 03 gets notebook 02\'s patches whitened from the saved artifacts, with another ε on request', async () => {
+test("notebook 03 gets notebook 02's patches whitened from the saved artifacts, with another ε on request", async () => {
   const previous = process.env.LFR_REPORT_DIR;
   process.env.LFR_REPORT_DIR = scratchDir('whitened-patches');
   try {

@@ -40,11 +40,7 @@ function asFilters(filters: Float32Array | Float64Array | ArrayLike<number>[], s
  * filter figures do) and the fit at exactly the same grey levels, so a difference in brightness is a
  * difference in value (fit values beyond the filter's range are clipped). A flat filter's tiles are mid grey.
  */
-export function gaborFitPairs(
-  filters: Float32Array | Float64Array | ArrayLike<number>[],
-  fits: GaborFit[],
-  side = GABOR_SIDE,
-): GaborPairs {
+export function gaborFitPairs(filters: Float32Array | Float64Array | ArrayLike<number>[], fits: GaborFit[], side = GABOR_SIDE): GaborPairs {
   const list = asFilters(filters, side);
   checkBank('gaborFitPairs', list, fits, side);
   const order = fits.map((_, j) => j).sort((a, b) => fits[b].r2 - fits[a].r2 || a - b);
@@ -113,13 +109,16 @@ export function gaborR2Plot(fits: GaborFit[], options: GaborFigureOptions = {}):
       line: { dash: 'dash', color: '#444444', width: 1 },
     },
   ];
-  return linePlot(traces.filter((t) => t.y.length > 0), {
-    title: options.title,
-    xaxis: { title: 'filter rank (best fit first)' },
-    yaxis: { title: 'Gabor fit R²' },
-    width: 520,
-    height: 320,
-  });
+  return linePlot(
+    traces.filter((t) => t.y.length > 0),
+    {
+      title: options.title,
+      xaxis: { title: 'filter rank (best fit first)' },
+      yaxis: { title: 'Gabor fit R²' },
+      width: 520,
+      height: 320,
+    },
+  );
 }
 
 /** Two marker traces over the fitted (non-flat) filters: Gabor-like and the rest. */

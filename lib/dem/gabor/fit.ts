@@ -155,8 +155,8 @@ export function gaborValues(p: ArrayLike<number>, side: number, values: Float64A
       jacobian[THETA * n + i] = gx * yp - gy * xp;
       jacobian[F * n + i] = -amp * es * TWO_PI * xp;
       jacobian[PHI * n + i] = -amp * es;
-      jacobian[SX * n + i] = amp * ec * xp * xp * isx2 / sx;
-      jacobian[SY * n + i] = amp * ec * yp * yp * isy2 / sy;
+      jacobian[SX * n + i] = (amp * ec * xp * xp * isx2) / sx;
+      jacobian[SY * n + i] = (amp * ec * yp * yp * isy2) / sy;
       if (m > C) jacobian[C * n + i] = 1;
     }
   }
@@ -165,8 +165,17 @@ export function gaborValues(p: ArrayLike<number>, side: number, values: Float64A
 /** The fitted Gabor as a side×side image (row-major), for showing a filter beside its fit. */
 export function gaborImage(params: GaborParams, side = GABOR_SIDE): Float64Array {
   const rad = Math.PI / 180;
-  const p = [params.amplitude, params.x0, params.y0, params.orientation_deg * rad, params.frequency,
-    params.phase_deg * rad, params.width_across, params.width_along, params.offset];
+  const p = [
+    params.amplitude,
+    params.x0,
+    params.y0,
+    params.orientation_deg * rad,
+    params.frequency,
+    params.phase_deg * rad,
+    params.width_across,
+    params.width_along,
+    params.offset,
+  ];
   const out = new Float64Array(side * side);
   gaborValues(p, side, out);
   return out;
@@ -334,7 +343,11 @@ class Fitter {
   private readonly n: number;
   private readonly m: number;
 
-  constructor(private readonly data: Float64Array, private readonly side: number, withOffset: boolean) {
+  constructor(
+    private readonly data: Float64Array,
+    private readonly side: number,
+    withOffset: boolean,
+  ) {
     this.n = side * side;
     this.m = withOffset ? 9 : 8;
   }

@@ -83,7 +83,19 @@ export function groundTruthStudy(truth: SparsePrecision, settings: GroundTruthSe
   const { structure } = truth;
   const D = structure.size;
   const results: GroundTruthResults = { methods: {}, noiseExcess: { n: [], measured_nats: [], expected_nats: [] } };
-  const record = (method: string, n: number, fit: { precision: SparsePrecision; iterations: number; converged: boolean; seconds: number; loss?: number; stop?: FullBatchFit['stop']; minEigenvalue?: number }) => {
+  const record = (
+    method: string,
+    n: number,
+    fit: {
+      precision: SparsePrecision;
+      iterations: number;
+      converged: boolean;
+      seconds: number;
+      loss?: number;
+      stop?: FullBatchFit['stop'];
+      minEigenvalue?: number;
+    },
+  ) => {
     const entry = (results.methods[method] ??= { n: [], rel_frobenius_error: [], seconds: [], iterations: [], converged: [], status: [], min_eigenvalue: [] });
     const minEigenvalue = fit.minEigenvalue ?? smallestEigenvalue(fit.precision);
     entry.n.push(n);
@@ -96,8 +108,11 @@ export function groundTruthStudy(truth: SparsePrecision, settings: GroundTruthSe
     progress.update(++fitsDone);
   };
   const estimators = settings.estimators ?? ['sm', 'ml', 'nce', 'cnce'];
-  const fitsPerSize = (estimators.includes('sm') ? 1 : 0) + (estimators.includes('ml') ? 1 : 0) + (estimators.includes('cnce') ? 1 : 0)
-    + (estimators.includes('nce') ? settings.nus.length + (settings.otherRowsNoise ? 1 : 0) : 0);
+  const fitsPerSize =
+    (estimators.includes('sm') ? 1 : 0) +
+    (estimators.includes('ml') ? 1 : 0) +
+    (estimators.includes('cnce') ? 1 : 0) +
+    (estimators.includes('nce') ? settings.nus.length + (settings.otherRowsNoise ? 1 : 0) : 0);
   const side = `${truth.structure.height}×${truth.structure.width}`;
   const progress = progressReporter(settings.onProgress, `ground truth ${side}: fits`, fitsPerSize * settings.sizes.length);
   let fitsDone = 0;
@@ -112,7 +127,8 @@ export function groundTruthStudy(truth: SparsePrecision, settings: GroundTruthSe
     const local = localFromData(X, n, structure);
     const momentSeconds = (performance.now() - start) / 1000;
     const sm = fitScoreMatchingLocal(local, {});
-    if (estimators.includes('sm')) record('sm', n, { precision: sm.precision, iterations: sm.iterations, converged: true, seconds: (performance.now() - start) / 1000 });
+    if (estimators.includes('sm'))
+      record('sm', n, { precision: sm.precision, iterations: sm.iterations, converged: true, seconds: (performance.now() - start) / 1000 });
     if (estimators.includes('ml')) {
       const mlStart = performance.now();
       const ml = fitMaxLikelihood(local);
@@ -121,7 +137,12 @@ export function groundTruthStudy(truth: SparsePrecision, settings: GroundTruthSe
     }
     if (!estimators.includes('nce') && !estimators.includes('cnce')) continue;
     const secondMoment = secondMomentDense(X, n, D);
-    const init = choleskyOfPrecision(sm.precision).ok ? sm.precision : diagonalPrecision(structure, Array.from({ length: D }, (_, i) => 1 / secondMoment[i * D + i]));
+    const init = choleskyOfPrecision(sm.precision).ok
+      ? sm.precision
+      : diagonalPrecision(
+          structure,
+          Array.from({ length: D }, (_, i) => 1 / secondMoment[i * D + i]),
+        );
     const S = withRidge(secondMoment, D, settings.noiseRidge);
     for (const nu of estimators.includes('nce') ? settings.nus : []) {
       const problem = prepareNce(X, n, S, Math.round(nu * n), settings.seed + 1);
@@ -166,7 +187,9 @@ export function groundTruthRows(studies: Record<string, GroundTruthResults>): Gr
   return Object.entries(studies).flatMap(([grid, study]) =>
     Object.entries(study.methods).flatMap(([method, r]) =>
       r.n.map((N, i) => ({
-        grid, method, N,
+        grid,
+        method,
+        N,
         'relative Frobenius error': r.rel_frobenius_error[i],
         status: r.status[i],
         λ_min: r.min_eigenvalue[i],
@@ -178,9 +201,16 @@ export function groundTruthRows(studies: Record<string, GroundTruthResults>): Gr
 }
 
 /** The noise-overrating measurements of the studies as table rows (measured against the Wishart expectation). */
-export function noiseExcessRows(studies: Record<string, GroundTruthResults>): { grid: string; N: number; 'measured (nats)': number; 'expected (Wishart)': number }[] {
+export function noiseExcessRows(
+  studies: Record<string, GroundTruthResults>,
+): { grid: string; N: number; 'measured (nats)': number; 'expected (Wishart)': number }[] {
   return Object.entries(studies).flatMap(([grid, study]) =>
-    study.noiseExcess.n.map((N, i) => ({ grid, N, 'measured (nats)': study.noiseExcess.measured_nats[i], 'expected (Wishart)': study.noiseExcess.expected_nats[i] })),
+    study.noiseExcess.n.map((N, i) => ({
+      grid,
+      N,
+      'measured (nats)': study.noiseExcess.measured_nats[i],
+      'expected (Wishart)': study.noiseExcess.expected_nats[i],
+    })),
   );
 }
 

@@ -71,7 +71,6 @@ export function summariseModel(standardised: SparsePrecision, data: MnistGaussia
   };
 }
 
-
 /**
  * The empirical precision R⁻¹ = L⁻ᵀL⁻¹ (R = LLᵀ, float64 Cholesky); the product of the triangular
  * inverses is a float32 TensorFlow.js product, seconds faster than JavaScript loops at D = 784.

@@ -126,7 +126,12 @@ export function loadNaturalWhitening(size: RunSize = runSize()): SavedWhitening 
     epsilon,
     eigen: { values: record.eigenvalues.data as Float64Array, vectors: record.eigenvectors.data as Float64Array },
     checksum: { train: record.checksum.data[0], holdout: record.checksum.data[1] },
-    patchOptions: { nTrain: record.patch_options.data[0], nHoldout: record.patch_options.data[1], seed: record.patch_options.data[2], side: record.patch_options.data[3] },
+    patchOptions: {
+      nTrain: record.patch_options.data[0],
+      nHoldout: record.patch_options.data[1],
+      seed: record.patch_options.data[2],
+      side: record.patch_options.data[3],
+    },
   };
 }
 

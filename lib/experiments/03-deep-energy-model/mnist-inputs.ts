@@ -27,8 +27,16 @@ export function mnistInputs(count: number, size: RunSize): MnistInputs {
   if (test.n < count) throw new Error(`mnistInputs: ${count} test digits requested, ${test.n} available (${test.source})`);
   const generated = loadGeneratedDigits(size);
   if (generated.count < count) {
-    throw new Error(`mnistInputs: ${count} generated digits requested, notebook 01 saved ${generated.count}; raise notebook03Samples.count in its parameters cell`);
+    throw new Error(
+      `mnistInputs: ${count} generated digits requested, notebook 01 saved ${generated.count}; raise notebook03Samples.count in its parameters cell`,
+    );
   }
   const trueDigits = dequantise(test.images, DEQUANTISE_SEED.test).subarray(0, count * D);
-  return { trueDigits, generated: generated.digits.subarray(0, count * D), generatedBy: generated.model, source: test.source, seconds: (performance.now() - started) / 1000 };
+  return {
+    trueDigits,
+    generated: generated.digits.subarray(0, count * D),
+    generatedBy: generated.model,
+    source: test.source,
+    seconds: (performance.now() - started) / 1000,
+  };
 }

@@ -44,7 +44,8 @@ export function checkRunSpecs(runs: readonly RunSpec[]): void {
     else if (seen.has(run.name)) problems.push(`${at}: the name is used twice`);
     else seen.add(run.name);
     if (run?.input !== 'whitened' && run?.input !== 'raw') problems.push(`${at}: input must be "whitened" or "raw", got ${JSON.stringify(run?.input)}`);
-    if (!(typeof run?.sigma === 'number' && run.sigma > 0 && Number.isFinite(run.sigma))) problems.push(`${at}: sigma must be a positive number, got ${run?.sigma}`);
+    if (!(typeof run?.sigma === 'number' && run.sigma > 0 && Number.isFinite(run.sigma)))
+      problems.push(`${at}: sigma must be a positive number, got ${run?.sigma}`);
     if (!(Number.isInteger(run?.epochs) && run.epochs >= 1)) problems.push(`${at}: epochs must be a whole number ≥ 1, got ${run?.epochs}`);
   }
   if (runs.length === 0) problems.push('no runs: give at least one');
@@ -70,7 +71,12 @@ export function pixelScale(rows: Float32Array): number {
 }
 
 /** Trains one run from its seeded initialisation; the caller saves and disposes the model. */
-export async function trainRun(spec: RunSpec, train: Float32Array, holdout: Float32Array, settings: DemSettings): Promise<{ model: Dem; history: TrainHistory }> {
+export async function trainRun(
+  spec: RunSpec,
+  train: Float32Array,
+  holdout: Float32Array,
+  settings: DemSettings,
+): Promise<{ model: Dem; history: TrainHistory }> {
   const model = createDem(
     { ...DEFAULT_DEM_CONFIG, sigma: spec.sigma },
     { seed: settings.seed, dataScale: pixelScale(train), activationScale: settings.activationScale, wScale: settings.wScale },

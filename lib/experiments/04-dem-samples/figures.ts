@@ -29,7 +29,13 @@ export function patchRows(rows: PatchRow[], perRow: number, range: [number, numb
 }
 
 /** log p̃ or patch variance of every chain against the step: noise-started chains in one colour, data-started in another. */
-export function chainTracePlot(result: LangevinResult, chainsPerStart: number, what: 'logp' | 'variance', title: string, reference?: { y: number; label: string }): Promise<Uint8Array> {
+export function chainTracePlot(
+  result: LangevinResult,
+  chainsPerStart: number,
+  what: 'logp' | 'variance',
+  title: string,
+  reference?: { y: number; label: string },
+): Promise<Uint8Array> {
   const series = what === 'logp' ? result.trace.logp : result.trace.variance;
   const traces: Trace[] = series.map((values, c) => {
     const fromNoise = c < chainsPerStart;
@@ -52,13 +58,31 @@ export function chainTracePlot(result: LangevinResult, chainsPerStart: number, w
 
 /** Radially averaged power spectra on log–log axes, with a 1/f² line through the first curve's lowest frequency. */
 export function spectrumPlot(curves: { name: string; spectrum: RadialSpectrum }[], title: string, withInverseSquare: boolean): Promise<Uint8Array> {
-  const traces: Trace[] = curves.map((curve, i) => ({ x: curve.spectrum.frequency, y: curve.spectrum.power, name: curve.name, mode: 'lines+markers', line: { color: PALETTE[i] }, marker: { size: 5 } }));
+  const traces: Trace[] = curves.map((curve, i) => ({
+    x: curve.spectrum.frequency,
+    y: curve.spectrum.power,
+    name: curve.name,
+    mode: 'lines+markers',
+    line: { color: PALETTE[i] },
+    marker: { size: 5 },
+  }));
   if (withInverseSquare) {
     const { frequency, power } = curves[0].spectrum;
     const anchor = power[0] * frequency[0] ** 2;
-    traces.push({ x: frequency, y: frequency.map((f) => anchor / f ** 2), name: '∝ 1/f² (through the data at the lowest f)', mode: 'lines', line: { dash: 'dash', color: '#444444' } });
+    traces.push({
+      x: frequency,
+      y: frequency.map((f) => anchor / f ** 2),
+      name: '∝ 1/f² (through the data at the lowest f)',
+      mode: 'lines',
+      line: { dash: 'dash', color: '#444444' },
+    });
   }
-  return linePlot(traces, { title, xaxis: { title: 'spatial frequency f (cycles/pixel)', type: 'log' }, yaxis: { title: 'mean power |F(f)|²', type: 'log' }, legend: { position: 'below' } });
+  return linePlot(traces, {
+    title,
+    xaxis: { title: 'spatial frequency f (cycles/pixel)', type: 'log' },
+    yaxis: { title: 'mean power |F(f)|²', type: 'log' },
+    legend: { position: 'below' },
+  });
 }
 
 /** Exact hold-out SM loss at the start (epoch 0) and after every epoch, one curve per objective. */
@@ -78,8 +102,22 @@ export function gaussianDsmPlot(rows: GaussianDsmRow[], title: string): Promise<
   const x = rows.map((r) => r.noise_std ** 2);
   const traces: Trace[] = [];
   rows[0].fitted.forEach((_, k) => {
-    traces.push({ x, y: rows.map((r) => r.predicted[k]), name: 'λ + σₙ² (closed form)', mode: 'lines', line: { color: PALETTE[k % PALETTE.length], dash: 'dash' }, showlegend: k === 0 });
-    traces.push({ x, y: rows.map((r) => r.fitted[k]), name: 'DSM fit from samples', mode: 'markers', marker: { color: PALETTE[k % PALETTE.length], size: 9 }, showlegend: k === 0 });
+    traces.push({
+      x,
+      y: rows.map((r) => r.predicted[k]),
+      name: 'λ + σₙ² (closed form)',
+      mode: 'lines',
+      line: { color: PALETTE[k % PALETTE.length], dash: 'dash' },
+      showlegend: k === 0,
+    });
+    traces.push({
+      x,
+      y: rows.map((r) => r.fitted[k]),
+      name: 'DSM fit from samples',
+      mode: 'markers',
+      marker: { color: PALETTE[k % PALETTE.length], size: 9 },
+      showlegend: k === 0,
+    });
   });
   return linePlot(traces, { title, xaxis: { title: 'noise variance σₙ²' }, yaxis: { title: 'eigenvalue of the fitted covariance' } });
 }

@@ -34,9 +34,14 @@ export async function loadPatchInputs(size: RunSize): Promise<PatchInputs> {
   // ZCA with ε = 0 is U diag(λ^−½) Uᵀ, so its inverse is U diag(λ^½) Uᵀ.
   const eigen = loadNaturalWhitening(size).eigen;
   const dewhitening = spectralFunction(eigen, (value) => Math.sqrt(Math.max(value, 0)));
-  const leading = Array.from(eigen.values, (value, k) => ({ value, k })).sort((a, b) => b.value - a.value).slice(0, PRINCIPAL_DIRECTIONS);
+  const leading = Array.from(eigen.values, (value, k) => ({ value, k }))
+    .sort((a, b) => b.value - a.value)
+    .slice(0, PRINCIPAL_DIRECTIONS);
   // eigen.vectors is row-major [D, D] with eigenvector k in column k.
-  const principal = { values: leading.map((e) => e.value), vectors: leading.map((e) => Float64Array.from({ length: D }, (_, i) => eigen.vectors[i * D + e.k])) };
+  const principal = {
+    values: leading.map((e) => e.value),
+    vectors: leading.map((e) => Float64Array.from({ length: D }, (_, i) => eigen.vectors[i * D + e.k])),
+  };
   return {
     whitened: { train: whitened.train, holdout: whitened.holdout },
     raw: { train: whitened.patches.train, holdout: whitened.patches.holdout },
@@ -79,11 +84,17 @@ export interface TrainedRun {
  * (on the same raw hold-out patches the losses of different σ compare: each is a Fisher divergence up to
  * one constant of the data). Throws, saying to run notebook 03 first, when a checkpoint is missing.
  */
-export function loadTrainedRuns(size: RunSize, whitenedRun: string, rawRuns: string[]): { whitened: TrainedRun; raw: TrainedRun; rawCandidates: Record<string, number> } {
+export function loadTrainedRuns(
+  size: RunSize,
+  whitenedRun: string,
+  rawRuns: string[],
+): { whitened: TrainedRun; raw: TrainedRun; rawCandidates: Record<string, number> } {
   if (rawRuns.length === 0) throw new Error('loadTrainedRuns: name at least one raw run of notebook 03');
   const missing = [whitenedRun, ...rawRuns].filter((run) => !hasDem(run, size));
   if (missing.length) {
-    throw new Error(`notebook 04 samples notebook 03's trained models, and ${missing.map((r) => `dem-${r}`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} not saved for size ${size}: run notebook 03 first (\`npm run report -- --size ${size} --only 02 03\`)`);
+    throw new Error(
+      `notebook 04 samples notebook 03's trained models, and ${missing.map((r) => `dem-${r}`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} not saved for size ${size}: run notebook 03 first (\`npm run report -- --size ${size} --only 02 03\`)`,
+    );
   }
   const load = (name: string, input: 'whitened' | 'raw'): TrainedRun => {
     const { model, history } = loadDem(name, size);

@@ -40,7 +40,12 @@ export function objectiveSpecs(settings: ComparisonSettings): ObjectiveSpec[] {
   }
   return [
     { key: 'exact', objective: 'exact', label: 'exact SM' },
-    ...settings.dsmNoiseStds.map((noiseStd): ObjectiveSpec => ({ key: `denoising-${noiseStd}`, objective: 'denoising', noiseStd, label: `denoising SM (σₙ = ${noiseStd})` })),
+    ...settings.dsmNoiseStds.map((noiseStd): ObjectiveSpec => ({
+      key: `denoising-${noiseStd}`,
+      objective: 'denoising',
+      noiseStd,
+      label: `denoising SM (σₙ = ${noiseStd})`,
+    })),
     { key: 'sliced', objective: 'sliced', label: 'sliced SM' },
   ];
 }
@@ -65,7 +70,8 @@ function objectiveFor(spec: ObjectiveSpec, settings: ComparisonSettings): DemObj
  */
 export async function trainWithObjective(spec: ObjectiveSpec, train: Float32Array, holdout: Float32Array, settings: ComparisonSettings): Promise<ObjectiveRun> {
   if (!OBJECTIVES.includes(spec.objective)) throw new Error(`trainWithObjective: objective "${spec.objective}", expected one of ${OBJECTIVES.join(', ')}`);
-  if (spec.objective === 'denoising' && !((spec.noiseStd ?? 0) > 0)) throw new Error(`trainWithObjective: denoising SM needs a positive noiseStd, got ${spec.noiseStd}`);
+  if (spec.objective === 'denoising' && !((spec.noiseStd ?? 0) > 0))
+    throw new Error(`trainWithObjective: denoising SM needs a positive noiseStd, got ${spec.noiseStd}`);
   const model = createDem(
     { ...DEFAULT_DEM_CONFIG, sigma: 1 },
     { seed: settings.seed, dataScale: pixelScale(train), activationScale: settings.activationScale, wScale: settings.wScale },

@@ -83,7 +83,14 @@ function rhatByLength(result: LangevinResult): { steps: number; rhat: number }[]
 }
 
 /** Runs one sampler on the model from `starts` ([2n, D]: n noise, then n data). */
-export async function runChains(model: Dem, starts: Float32Array, method: 'ula' | 'mala', settings: SamplerSettings, stepSize: number, label: string): Promise<ChainRun> {
+export async function runChains(
+  model: Dem,
+  starts: Float32Array,
+  method: 'ula' | 'mala',
+  settings: SamplerSettings,
+  stepSize: number,
+  label: string,
+): Promise<ChainRun> {
   const n = settings.chainsPerStart;
   const result = await langevin((x) => logDensityAndScore(model, x), starts, D, {
     method,
@@ -159,14 +166,21 @@ export interface GaussianSamplerCheck {
 export async function gaussianSamplerCheck(lambdas: number[], stepSize: number, chains: number, steps: number, seed: number): Promise<GaussianSamplerCheck[]> {
   const d = lambdas.length;
   const precision = tf.tensor1d(lambdas);
-  const target = (x: tf.Tensor2D) => tf.tidy(() => {
-    const score = tf.neg(tf.mul(x, precision)) as tf.Tensor2D;
-    return { logp: tf.mul(0.5, tf.sum(tf.mul(x, score), 1)) as tf.Tensor1D, score };
-  });
+  const target = (x: tf.Tensor2D) =>
+    tf.tidy(() => {
+      const score = tf.neg(tf.mul(x, precision)) as tf.Tensor2D;
+      return { logp: tf.mul(0.5, tf.sum(tf.mul(x, score), 1)) as tf.Tensor1D, score };
+    });
   const out: GaussianSamplerCheck[] = [];
   try {
     for (const method of ['ula', 'mala'] as const) {
-      const result = await langevin(target, new Float32Array(chains * d), d, { method, stepSize, steps, seed: seed + out.length, label: `${method.toUpperCase()} on a Gaussian` });
+      const result = await langevin(target, new Float32Array(chains * d), d, {
+        method,
+        stepSize,
+        steps,
+        seed: seed + out.length,
+        label: `${method.toUpperCase()} on a Gaussian`,
+      });
       const sampled = lambdas.map((_, k) => {
         let sum = 0;
         for (let c = 0; c < chains; c++) sum += result.samples[c * d + k] ** 2;

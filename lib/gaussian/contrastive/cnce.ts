@@ -59,7 +59,12 @@ export function chooseEpsilon(data: Float32Array, n: number, structure: GridStru
     else if (loss < 0.5 * Math.LN2) epsilon *= 0.5;
     else return { epsilon, trace };
   }
-  throw new Error(`cNCE: the ε rule did not settle after ${MAX_EPSILON_ADJUSTMENTS} adjustments (last ε ${epsilon}, losses ${trace.slice(-3).map((t) => t.loss.toFixed(3)).join(', ')})`);
+  throw new Error(
+    `cNCE: the ε rule did not settle after ${MAX_EPSILON_ADJUSTMENTS} adjustments (last ε ${epsilon}, losses ${trace
+      .slice(-3)
+      .map((t) => t.loss.toFixed(3))
+      .join(', ')})`,
+  );
 }
 
 /** Pairs per step in batchSize. */
@@ -105,11 +110,17 @@ export interface CnceFullBatchFit extends FullBatchFit {
  * order within each couple, which leaves the sample loss less noisy than independent draws do
  * (measured on 8×8, κ = 10: error 0.425 → 0.291 at N = 500, 0.100 → 0.068 at N = 8,000).
  */
-export function fitCnceFullBatch(data: Float32Array, n: number, structure: GridStructure, options: FullBatchOptions & { init: SparsePrecision; kappa: number; seed: number }): CnceFullBatchFit {
+export function fitCnceFullBatch(
+  data: Float32Array,
+  n: number,
+  structure: GridStructure,
+  options: FullBatchOptions & { init: SparsePrecision; kappa: number; seed: number },
+): CnceFullBatchFit {
   const D = structure.size;
   const { kappa } = options;
   checkRows('fitCnceFullBatch', data, D, n);
-  if (!(Number.isInteger(kappa) && kappa >= 2 && kappa % 2 === 0)) throw new Error(`fitCnceFullBatch: kappa must be a positive even integer (antithetic couples), got ${kappa}`);
+  if (!(Number.isInteger(kappa) && kappa >= 2 && kappa % 2 === 0))
+    throw new Error(`fitCnceFullBatch: kappa must be a positive even integer (antithetic couples), got ${kappa}`);
   const epsilon = chooseEpsilon(data, n, structure, options.init, options.seed);
   const rng = createRng(options.seed + 1);
   const count = n * kappa;

@@ -48,7 +48,12 @@ export function logisticMargins(theta: Float64Array, blocks: LogisticBlock[], st
  * Σ over every block's rows of w·softplus(−z) (`value`, and per block in `blockValues`) and its
  * gradient; ĉ = θ[P] is present when θ.length = P + 1.
  */
-export function logisticSampleLoss(theta: Float64Array, blocks: LogisticBlock[], structure: GridStructure, extraScale: number): { value: number; blockValues: number[]; gradient: Float64Array } {
+export function logisticSampleLoss(
+  theta: Float64Array,
+  blocks: LogisticBlock[],
+  structure: GridStructure,
+  extraScale: number,
+): { value: number; blockValues: number[]; gradient: Float64Array } {
   const P = parameterCount(structure);
   const D = structure.size;
   const hasExtra = theta.length === P + 1;

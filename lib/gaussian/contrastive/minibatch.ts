@@ -90,7 +90,8 @@ export function trainPrecision(
   let stepBacks = 0;
   let skipped = 0;
   // A start already below the floor keeps half its own smallest eigenvalue as the floor.
-  const floor = options.keepPositiveDefinite && (options.eigenvalueFloor ?? 0) > 0 ? Math.min(options.eigenvalueFloor!, 0.5 * smallestEigenvalue(init.precision)) : 0;
+  const floor =
+    options.keepPositiveDefinite && (options.eigenvalueFloor ?? 0) > 0 ? Math.min(options.eigenvalueFloor!, 0.5 * smallestEigenvalue(init.precision)) : 0;
   for (let step = 0; step < options.steps; step++) {
     const { terms, gradient } = lossAndGradient(theta, step);
     for (const [name, value] of Object.entries(terms)) {

@@ -147,17 +147,27 @@ export function fitNceAdaptive(data: Float32Array, n: number, structure: GridStr
     const here = logisticSampleLoss(Float64Array.from([...lambda.values, exactC]), blocks, structure, 1);
     const fisher = patternFisher(lambda, factorOrThrow(lambda, 'adaptive NCE precision'));
     const gradient = here.gradient.subarray(0, P).map((g) => g * ((1 + nu) / nu));
-    const solved = fisher.solve(gradient.map((g) => -g), options.cgTolerance ?? 1e-3, options.maxCgProducts ?? 200);
+    const solved = fisher.solve(
+      gradient.map((g) => -g),
+      options.cgTolerance ?? 1e-3,
+      options.maxCgProducts ?? 200,
+    );
     const decrement = Math.sqrt(Math.max(0, -2 * solved.solution.reduce((sum, v, j) => sum + v * gradient[j], 0)));
     let length = 1;
-    let next = createPrecision(structure, lambda.values.map((v, j) => v + length * solved.solution[j]));
+    let next = createPrecision(
+      structure,
+      lambda.values.map((v, j) => v + length * solved.solution[j]),
+    );
     let halvings = 0;
     while (!choleskyOfPrecision(next).ok) {
       if (++halvings > MAX_HALVINGS) {
         throw new Error(`fitNceAdaptive: round ${rounds.length}: no step of length ≥ 2^-${MAX_HALVINGS} keeps Λ positive definite`);
       }
       length /= 2;
-      next = createPrecision(structure, lambda.values.map((v, j) => v + length * solved.solution[j]));
+      next = createPrecision(
+        structure,
+        lambda.values.map((v, j) => v + length * solved.solution[j]),
+      );
     }
     const best = lossAtBestC(next, blocks, exactC);
     const relativeChange = relativeFrobeniusError(next, lambda);

@@ -45,7 +45,9 @@ const NOISE_CHUNK_ROWS = 2048;
 export function prepareNce(data: Float32Array, n: number, noiseCovariance: Float64Array, noiseCount: number, seed: number): NceProblem {
   const D = Math.round(Math.sqrt(noiseCovariance.length));
   if (D * D !== noiseCovariance.length || data.length !== n * D) {
-    throw new Error(`prepareNce: expected ${n} data rows of D values and a D×D noise covariance, got ${data.length} values and ${noiseCovariance.length} covariance entries`);
+    throw new Error(
+      `prepareNce: expected ${n} data rows of D values and a D×D noise covariance, got ${data.length} values and ${noiseCovariance.length} covariance entries`,
+    );
   }
   const L = choleskyOrThrow(noiseCovariance, D, 'NCE noise covariance');
   const logNormaliser = -0.5 * (logDetFromFactor(L, D) + D * LOG_2PI);
@@ -228,6 +230,10 @@ export function fitNceFullBatch(problem: NceProblem, structure: GridStructure, o
   const nu = noiseCount / n;
   const c0 = exactLogNormaliser(options.init);
   const blocks = nceBlocks(problem, everyRow(n), everyRow(noiseCount), c0, nu);
-  const fit = minimiseLogisticLoss(structure, { precision: options.init, extra: 0 }, blocks, { ...options, estimator: `NCE (${structure.connectivity}-connected, ν = ${nu}, full batch)`, extraScale: D });
+  const fit = minimiseLogisticLoss(structure, { precision: options.init, extra: 0 }, blocks, {
+    ...options,
+    estimator: `NCE (${structure.connectivity}-connected, ν = ${nu}, full batch)`,
+    extraScale: D,
+  });
   return { ...fit, nu, logNormaliser: c0 + D * fit.extras[0], exactLogNormaliser: exactLogNormaliser(fit.precision) };
 }

@@ -64,7 +64,13 @@ export interface LossEvaluator {
 }
 
 /** An evaluator of logisticSampleLoss over `blocks`, on up to `threads` threads (fewer for few rows). */
-export function logisticLossEvaluator(blocks: LogisticBlock[], structure: GridStructure, thetaLength: number, extraScale: number, threads = threadCount()): LossEvaluator {
+export function logisticLossEvaluator(
+  blocks: LogisticBlock[],
+  structure: GridStructure,
+  thetaLength: number,
+  extraScale: number,
+  threads = threadCount(),
+): LossEvaluator {
   const rows = blocks.reduce((sum, b) => sum + b.index.length, 0);
   const used = Math.max(1, Math.min(threads, Math.floor(rows / MIN_ROWS_PER_THREAD)));
   if (used === 1) {

@@ -29,12 +29,7 @@ export function median(values: ArrayLike<number>): number {
  * Per-image log-likelihoods of the n centred rows under N(0, Λ⁻¹), their mean and median, and the
  * mean without the rows marked in `flagged` (e.g. imagesLightingUnseenPixels(…).flagged).
  */
-export function heldoutLogLikelihood(
-  precision: SparsePrecision,
-  centred: ArrayLike<number>,
-  n: number,
-  flagged?: ArrayLike<boolean>,
-): HeldoutLogLikelihood {
+export function heldoutLogLikelihood(precision: SparsePrecision, centred: ArrayLike<number>, n: number, flagged?: ArrayLike<boolean>): HeldoutLogLikelihood {
   if (flagged !== undefined && flagged.length !== n) {
     throw new Error(`heldoutLogLikelihood: expected ${n} flags (one per row), got ${flagged.length}`);
   }

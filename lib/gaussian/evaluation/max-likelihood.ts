@@ -71,11 +71,7 @@ export function patternSecondMoment(local: LocalSecondMoment): SparsePrecision {
 }
 
 /** From a dense D×D second moment, which must be positive definite (then the maximiser exists). */
-export function fitMaxLikelihoodDense(
-  secondMoment: Float64Array,
-  structure: GridStructure,
-  options: MaxLikelihoodOptions = {},
-): MaxLikelihoodFit {
+export function fitMaxLikelihoodDense(secondMoment: Float64Array, structure: GridStructure, options: MaxLikelihoodOptions = {}): MaxLikelihoodFit {
   const D = structure.size;
   if (secondMoment.length !== D * D) {
     throw new Error(
@@ -86,20 +82,14 @@ export function fitMaxLikelihoodDense(
   const check = cholesky(secondMoment, D);
   if (!check.ok) {
     throw new Error(
-      `fitMaxLikelihoodDense: the second moment is not positive definite (Cholesky pivot ${check.pivot} is ${check.value}); ` +
-        'dequantise or add a ridge',
+      `fitMaxLikelihoodDense: the second moment is not positive definite (Cholesky pivot ${check.pivot} is ${check.value}); ` + 'dequantise or add a ridge',
     );
   }
   return fitMaxLikelihood(localFromDense(secondMoment, structure), options);
 }
 
 /** From data rows X (n×D, centred). */
-export function fitMaxLikelihoodFromData(
-  X: ArrayLike<number>,
-  n: number,
-  structure: GridStructure,
-  options: MaxLikelihoodOptions = {},
-): MaxLikelihoodFit {
+export function fitMaxLikelihoodFromData(X: ArrayLike<number>, n: number, structure: GridStructure, options: MaxLikelihoodOptions = {}): MaxLikelihoodFit {
   return fitMaxLikelihood(localFromData(X, n, structure), options);
 }
 
@@ -134,7 +124,10 @@ export function fitMaxLikelihood(local: LocalSecondMoment, options: MaxLikelihoo
     let next: PatternState | null = null;
     let trial = lambda;
     for (let back = 0; back < MAX_BACKTRACKS && !next; back++, step /= 2) {
-      trial = createPrecision(structure, lambda.values.map((v, j) => v + step * direction[j]));
+      trial = createPrecision(
+        structure,
+        lambda.values.map((v, j) => v + step * direction[j]),
+      );
       const candidate = evaluate(trial, target);
       if (candidate && acceptable(state, candidate, step * slope, target, inner)) next = candidate;
     }

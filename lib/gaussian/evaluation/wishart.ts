@@ -18,7 +18,8 @@ export function digamma(x: number): number {
 
 /** Expected mean log-density excess (nats per row) of the ML Gaussian fit on its own N rows in D dimensions. */
 export function expectedFitExcess(D: number, N: number): number {
-  if (!(Number.isInteger(D) && Number.isInteger(N) && N >= D && D >= 1)) throw new Error(`expectedFitExcess: expected integers N ≥ D ≥ 1, got D = ${D}, N = ${N}`);
+  if (!(Number.isInteger(D) && Number.isInteger(N) && N >= D && D >= 1))
+    throw new Error(`expectedFitExcess: expected integers N ≥ D ≥ 1, got D = ${D}, N = ${N}`);
   let logDet = D * Math.LN2 - D * Math.log(N);
   for (let i = 1; i <= D; i++) logDet += digamma((N - i + 1) / 2);
   return -0.5 * logDet;

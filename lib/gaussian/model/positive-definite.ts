@@ -1,6 +1,15 @@
 // Positive definiteness, log-determinant, solves, inverse entries and smallest eigenvalue of a
 // sparse precision, all through its banded Cholesky factor (bandwidth width + 1: ~1 ms for 28×28).
-import { Banded, bandedCholesky, BandedCholesky, bandedInverse, bandedLogDet, bandedSolveLower, bandedSolveLowerTransposed, createBanded } from '../../linalg/banded';
+import {
+  Banded,
+  bandedCholesky,
+  BandedCholesky,
+  bandedInverse,
+  bandedLogDet,
+  bandedSolveLower,
+  bandedSolveLowerTransposed,
+  createBanded,
+} from '../../linalg/banded';
 import { createPrecision, SparsePrecision, toDense } from './precision';
 import { edgeEndpoints } from './structure';
 import { createRng } from '../../random';

@@ -18,7 +18,9 @@ export interface SparsePrecision {
 export function createPrecision(structure: GridStructure, values?: ArrayLike<number>): SparsePrecision {
   const count = parameterCount(structure);
   if (values !== undefined && values.length !== count) {
-    throw new Error(`createPrecision: expected ${count} values for a ${structure.height}×${structure.width} ${structure.connectivity}-connected structure, got ${values.length}`);
+    throw new Error(
+      `createPrecision: expected ${count} values for a ${structure.height}×${structure.width} ${structure.connectivity}-connected structure, got ${values.length}`,
+    );
   }
   const flat = new Float64Array(count);
   if (values !== undefined) flat.set(values);

@@ -64,10 +64,7 @@ export function parameterCount(structure: GridStructure): number {
 }
 
 /** Calls visit(classIndex, edgeIndex, anchorPixel, partnerPixel) for every edge, class by class. */
-export function forEachEdge(
-  structure: GridStructure,
-  visit: (classIndex: number, edgeIndex: number, anchor: number, partner: number) => void,
-): void {
+export function forEachEdge(structure: GridStructure, visit: (classIndex: number, edgeIndex: number, anchor: number, partner: number) => void): void {
   const { width } = structure;
   structure.edgeClasses.forEach((c, k) => {
     const step = c.dy * width + c.dx;

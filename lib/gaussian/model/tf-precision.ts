@@ -51,8 +51,16 @@ export function tfPrecisionTimes(theta: tf.Tensor1D, x: tf.Tensor2D, structure: 
     edges.forEach((w, k) => {
       const c = structure.edgeClasses[k];
       const [anchors, partners] = rectangles(images, structure, k);
-      const atAnchors = tf.pad(tf.mul(partners, w), [[0, 0], [0, H - c.rows], [c.col0, W - c.col0 - c.cols]]);
-      const atPartners = tf.pad(tf.mul(anchors, w), [[0, 0], [c.dy, H - c.dy - c.rows], [c.col0 + c.dx, W - c.col0 - c.dx - c.cols]]);
+      const atAnchors = tf.pad(tf.mul(partners, w), [
+        [0, 0],
+        [0, H - c.rows],
+        [c.col0, W - c.col0 - c.cols],
+      ]);
+      const atPartners = tf.pad(tf.mul(anchors, w), [
+        [0, 0],
+        [c.dy, H - c.dy - c.rows],
+        [c.col0 + c.dx, W - c.col0 - c.dx - c.cols],
+      ]);
       out = tf.add(out, tf.add(atAnchors, atPartners));
     });
     return tf.reshape(out, [M, H * W]) as tf.Tensor2D;

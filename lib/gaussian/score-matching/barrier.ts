@@ -50,7 +50,11 @@ function blendedStart(sm: SparsePrecision, hessianDiagonal: Float64Array, tau: n
   const D = sm.structure.size;
   const diagonal = createPrecision(sm.structure);
   for (let i = 0; i < D; i++) diagonal.diagonal[i] = 1 / hessianDiagonal[i] + tau;
-  const at = (alpha: number) => createPrecision(sm.structure, sm.values.map((v, j) => diagonal.values[j] + alpha * (v - diagonal.values[j])));
+  const at = (alpha: number) =>
+    createPrecision(
+      sm.structure,
+      sm.values.map((v, j) => diagonal.values[j] + alpha * (v - diagonal.values[j])),
+    );
   if (choleskyOfPrecision(sm).ok) return sm;
   let below = 0;
   let above = 1;
@@ -69,17 +73,13 @@ export function fitScoreMatchingBarrier(local: LocalSecondMoment, tau: number, o
   const D = structure.size;
   const hessianDiagonal = scoreMatchingHessianDiagonal(local);
   const start = blendedStart(fitScoreMatchingLocal(local, {}).precision, hessianDiagonal, tau);
-  const result = minimiseLbfgs(
-    (values) => barrierObjective(createPrecision(structure, values), local, tau),
-    start.values,
-    {
-      inverseHessianDiagonal: hessianDiagonal.map((h) => 1 / h),
-      tolerance: options.tolerance ?? 1e-9,
-      gradientScale: Math.sqrt(D),
-      maxIterations: options.maxIterations ?? 20000,
-      name: `SM with log-det barrier (tau ${tau})`,
-    },
-  );
+  const result = minimiseLbfgs((values) => barrierObjective(createPrecision(structure, values), local, tau), start.values, {
+    inverseHessianDiagonal: hessianDiagonal.map((h) => 1 / h),
+    tolerance: options.tolerance ?? 1e-9,
+    gradientScale: Math.sqrt(D),
+    maxIterations: options.maxIterations ?? 20000,
+    name: `SM with log-det barrier (tau ${tau})`,
+  });
   const precision = createPrecision(structure, result.x);
   return {
     precision,

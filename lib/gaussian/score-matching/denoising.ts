@@ -34,7 +34,7 @@ export function fitGaussianDsm(samples: Float64Array, d: number, noiseStd: numbe
     for (let i = 0; i < d; i++) {
       for (let j = 0; j < d; j++) {
         second[i * d + j] += (noisy[i] * noisy[j]) / n;
-        cross[i * d + j] += (eps[i] / noiseStd) * noisy[j] / n;
+        cross[i * d + j] += ((eps[i] / noiseStd) * noisy[j]) / n;
       }
     }
   }

@@ -33,7 +33,12 @@ export function fitScoreMatchingExact(secondMoment: Float64Array, structure: Gri
 }
 
 /** From data rows X (n×D, centred): only the needed entries of XᵀX/n are ever formed. */
-export function fitScoreMatchingExactFromData(X: ArrayLike<number>, n: number, structure: GridStructure, options: ConjugateGradientOptions = {}): ScoreMatchingFit {
+export function fitScoreMatchingExactFromData(
+  X: ArrayLike<number>,
+  n: number,
+  structure: GridStructure,
+  options: ConjugateGradientOptions = {},
+): ScoreMatchingFit {
   return fitScoreMatchingLocal(localFromData(X, n, structure), options);
 }
 
@@ -148,7 +153,9 @@ export function fitScoreMatchingLocal(local: LocalSecondMoment, options: Conjuga
     relativeResidual = norm(residual) / rhsNorm;
   }
   if (!(relativeResidual <= tolerance)) {
-    throw new Error(`score matching: conjugate gradients stopped after ${iterations} iterations at relative residual ${relativeResidual} (tolerance ${tolerance})`);
+    throw new Error(
+      `score matching: conjugate gradients stopped after ${iterations} iterations at relative residual ${relativeResidual} (tolerance ${tolerance})`,
+    );
   }
   return { precision: lambda, dense: () => toDense(lambda), loss: scoreMatchingLoss(lambda, local), iterations, relativeResidual };
 }

@@ -189,9 +189,10 @@ export function validateScoreMatching(
 
   const start = performance.now();
   const allLocal = full ?? localFromData(rows, n, structure);
-  const precision = best.variant === 'ridge'
-    ? fitScoreMatchingRidge(allLocal, best.weight).precision
-    : fitBarrierFrom(allLocal, best.weight, solutions.get(`barrier ${best.weight}`)!, settings.refitTolerance ?? 1e-6).precision;
+  const precision =
+    best.variant === 'ridge'
+      ? fitScoreMatchingRidge(allLocal, best.weight).precision
+      : fitBarrierFrom(allLocal, best.weight, solutions.get(`barrier ${best.weight}`)!, settings.refitTolerance ?? 1e-6).precision;
   return {
     fit_rows: n - nValidation,
     validation_rows: nValidation,

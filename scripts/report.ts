@@ -71,13 +71,17 @@ function parseArgs(argv: string[], root: string): Options {
 
 /** The flags, after every setting and flag was checked: all problems are told at once, before any kernel starts. */
 function checkedOptions(argv: string[], root: string): Options {
-  const check = startupCheck(process.env);
   let options: Options | null = null;
+  let flagProblem: string | null = null;
   try {
     options = parseArgs(argv, root);
   } catch (error) {
-    check.problems.push((error as Error).message.replace(/^report: /, ''));
+    flagProblem = (error as Error).message.replace(/^report: /, '');
   }
+  // Notebooks 02–04 cut patches from the photos (03 and 04 through 02's whitening).
+  const cutsPatches = !options || options.only.length === 0 || options.only.some((name) => !name.startsWith('01'));
+  const check = startupCheck(process.env, options?.size ?? sizeFromEnv(), cutsPatches);
+  if (flagProblem) check.problems.push(flagProblem);
   if (check.problems.length || !options) throw new Error(startupMessage(check.problems));
   for (const warning of check.warnings) console.error(warning);
   return options;

@@ -20,6 +20,7 @@ import { centreInPlace, columnMeans } from './rows';
 import * as path from 'path';
 import { createRng, permutation, Rng } from '../random';
 import { decodeUsable, GrayImage, listPhotoFiles, photosFolder, shownFolder, SkippedFile, skippedWarning } from './photos';
+import { imageSize } from './image-size';
 
 export const PATCH_SIDE = 28;
 export const DEFAULT_TRAIN_PATCHES = 50_000;
@@ -30,6 +31,9 @@ export const HOLDOUT_BY_IMAGE_MIN_IMAGES = 20;
 export const REPEAT_WARNING_FRACTION = 0.1;
 /** … and above which it refuses: most patches would be copies of others but for their noise. */
 export const REPEAT_ERROR_FRACTION = 0.5;
+
+/** Notebook 02's patch counts at each run size (its parameters cell; the runner's start-up check uses them too). */
+export const REPORT_PATCHES = { nTrain: { quick: 5_000, full: 50_000 }, nHoldout: { quick: 1_000, full: 10_000 } } as const;
 
 export interface PatchOptions {
   /** Folder of JPEG/PNG photographs; default env LFR_PHOTOS_DIR, else data/natural/. */
@@ -319,4 +323,30 @@ export async function preparePatches(options: PatchOptions = {}): Promise<PatchS
       total: (finished - started) / 1000,
     },
   };
+}
+
+/**
+ * Whether a folder's photos can give `nTrain` training patches without repeating positions, judged
+ * from the image headers alone (no decoding) for the report runner's start-up check. Optimistic: every
+ * position counts for training (preparePatches also sets some aside for the hold-out), so what this
+ * refuses, preparePatches would refuse too. Files whose header gives no size are left to the decoder.
+ */
+export function patchCapacity(folder: string, nTrain: number, side = PATCH_SIDE): { problem: string | null; warning: string | null } {
+  const { candidates } = listPhotoFiles(folder);
+  const positions = candidates.flatMap((name) => {
+    const size = imageSize(path.join(folder, name));
+    return size && size.width >= side && size.height >= side ? [(size.width - side + 1) * (size.height - side + 1)] : [];
+  });
+  const shown = shownFolder(folder);
+  if (positions.length === 0) {
+    return { problem: `${shown}: no photo of at least ${side}×${side} pixels among its ${candidates.length} image file(s); expected photographs larger than a patch`, warning: null };
+  }
+  const use = positionUse(positions, largestRemainder(nTrain, positions));
+  const text =
+    `${shown}: ${positions.length} photo(s) offer ${use.positions} positions for ${side}×${side} patches; ${nTrain} training patches would ` +
+    `repeat about ${(100 * use.repeatFraction).toFixed(0)}% of them. Use more or larger photos, or fewer patches ` +
+    `(at most about ${Math.floor(2 * REPEAT_WARNING_FRACTION * use.positions)} keep repeats under ${(100 * REPEAT_WARNING_FRACTION).toFixed(0)}%)`;
+  if (use.repeatFraction > REPEAT_ERROR_FRACTION) return { problem: `${text}; refused above ${(100 * REPEAT_ERROR_FRACTION).toFixed(0)}%`, warning: null };
+  if (use.repeatFraction > REPEAT_WARNING_FRACTION) return { problem: null, warning: `WARNING: ${text}` };
+  return { problem: null, warning: null };
 }

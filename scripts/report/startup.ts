@@ -1,9 +1,11 @@
 // The report runner's start-up check: every environment setting (lib/report/settings), the data
 // folders they name (headers and listings only, no decoding) and the flags, all before the first
 // kernel starts, so that a typo or a bad value costs seconds instead of a notebook's minutes.
-import { BACKEND, readSetting, settingProblems } from '../../lib/report/settings';
+import { BACKEND, PHOTOS_DIR, readSetting, settingProblems } from '../../lib/report/settings';
 import { mnistFolderProblems } from '../../lib/data/mnist';
-import { photoFolderProblems } from '../../lib/data/photos';
+import { photoFolderProblems, photosFolder } from '../../lib/data/photos';
+import { patchCapacity, REPORT_PATCHES } from '../../lib/data/patches';
+import { RunSize } from '../../lib/report/size';
 
 /** Measured on the full report (issue 16): the pure-JavaScript backend against wasm. */
 const CPU_SLOWDOWN = 2.6;
@@ -15,9 +17,18 @@ export interface StartupCheck {
   warnings: string[];
 }
 
-export function startupCheck(env: NodeJS.ProcessEnv): StartupCheck {
+/**
+ * `photos`: whether a notebook that cuts patches will run; then the photo folder is also checked
+ * against notebook 02's patch count at `size` (image headers only).
+ */
+export function startupCheck(env: NodeJS.ProcessEnv, size: RunSize, photos = true): StartupCheck {
   const problems = [...settingProblems(env), ...mnistFolderProblems(env), ...photoFolderProblems(env)];
   const warnings: string[] = [];
+  if (photos && !problems.some((line) => line.startsWith(`${PHOTOS_DIR.name}=`))) {
+    const capacity = patchCapacity(photosFolder(undefined, env), REPORT_PATCHES.nTrain[size]);
+    if (capacity.problem) problems.push(capacity.problem);
+    if (capacity.warning) warnings.push(capacity.warning);
+  }
   const backend = problems.some((line) => line.startsWith(`${BACKEND.name}=`)) ? undefined : readSetting(BACKEND, env);
   if (backend === 'cpu') {
     warnings.push(

@@ -6,7 +6,8 @@ import { spawnSync } from 'child_process';
 import { Jimp } from 'jimp';
 import { projectRoot } from '../../lib/report/paths';
 import { scratchDir } from '../helpers/scratch';
-import { positionUse, preparePatches, REPEAT_ERROR_FRACTION, REPEAT_WARNING_FRACTION } from '../../lib/data/patches';
+import { patchCapacity, positionUse, preparePatches, REPEAT_ERROR_FRACTION, REPEAT_WARNING_FRACTION } from '../../lib/data/patches';
+import { imageSize } from '../../lib/data/image-size';
 import { capturingWarnings } from '../helpers/warnings';
 
 /** A folder holding one textured grey PNG of the given size. */
@@ -85,19 +86,40 @@ test('between the warning and the error fractions the patches come with a loud w
   await capturingWarnings(() => assert.rejects(preparePatches({ folder, nTrain, nHoldout: 2, seed: 4, maxRepeatFraction: 0.15 }), /refused above 15%/));
 });
 
-test('the report with LFR_PHOTOS_DIR naming one small photo stops notebook 02 at its patch cell, saying why, before any whitening', async () => {
+test('the report with LFR_PHOTOS_DIR naming one small photo refuses at start-up, before any notebook runs, saying why', async () => {
   const folder = await onePhotoFolder(80, 64);
   const out = path.join(scratchDir('one-photo-report'), 'report');
-  const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(projectRoot(), 'scripts', 'report.ts'), '--size', 'quick', '--only', '02', '--out', out], {
+  const started = Date.now();
+  const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(projectRoot(), 'scripts', 'report.ts'), '--size', 'quick', '--out', out], {
     encoding: 'utf8',
     env: { ...process.env, LFR_PHOTOS_DIR: folder, LFR_PROGRESS: 'off' },
   });
   assert.notEqual(run.status, 0);
-  assert.match(run.stderr, /preparePatches\(/, 'the failing cell is the one that cuts the patches');
-  assert.match(run.stderr, /5000 training patches drawn from the \d+ positions a patch can take in \S*one-photo-\w+ hit about \d+ distinct ones/);
-  const summary = JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8'));
-  const status = summary.notebooks.find((s: { notebook: string }) => s.notebook.startsWith('02-'));
-  const notebook = JSON.parse(fs.readFileSync(path.join(projectRoot(), 'notebooks', `${status.notebook}.ipynb`), 'utf8'));
-  assert.equal(notebook.cells[status.failed_cell].id, 'nb02-03', 'notebook 02 failed elsewhere than at its patch cell');
-  assert.equal(fs.existsSync(path.join(out, 'results', `${status.notebook}.json`)), false, 'results were written');
+  // (80 − 27)·(64 − 27) = 1,961 positions for 5,000 quick-size training patches.
+  assert.match(run.stderr, /nothing was run/);
+  assert.match(run.stderr, /1 photo\(s\) offer 1961 positions for 28×28 patches; 5000 training patches would repeat about \d+% of them/);
+  assert.equal(fs.existsSync(path.join(out, 'summary.json')), false, 'a notebook ran');
+  assert.ok(Date.now() - started < 60_000, 'the refusal should take seconds, not a notebook run');
+});
+
+test('image sizes come from the PNG and JPEG headers; the capacity check refuses, warns or passes by the repeat fraction', async () => {
+  const dir = scratchDir('image-sizes');
+  const image = new Jimp({ width: 300, height: 200, color: 0x808080ff });
+  fs.writeFileSync(path.join(dir, 'a.png'), await image.getBuffer('image/png'));
+  fs.writeFileSync(path.join(dir, 'b.jpg'), await image.getBuffer('image/jpeg'));
+  fs.writeFileSync(path.join(dir, 'c.png'), Buffer.from('not a png at all'));
+  assert.deepEqual(imageSize(path.join(dir, 'a.png')), { width: 300, height: 200 });
+  assert.deepEqual(imageSize(path.join(dir, 'b.jpg')), { width: 300, height: 200 });
+  assert.equal(imageSize(path.join(dir, 'c.png')), null);
+  // Two usable photos: 2 × 273 × 173 = 94,458 positions.
+  const positions = 2 * 273 * 173;
+  assert.deepEqual(patchCapacity(dir, 1000), { problem: null, warning: null });
+  const warned = patchCapacity(dir, Math.round(0.4 * positions));
+  assert.equal(warned.problem, null);
+  assert.match(warned.warning ?? '', /^WARNING: .*2 photo\(s\) offer 94458 positions/);
+  const refused = patchCapacity(dir, 3 * positions);
+  assert.match(refused.problem ?? '', /refused above 50%/);
+  const empty = scratchDir('image-sizes-empty');
+  fs.writeFileSync(path.join(empty, 'tiny.png'), await new Jimp({ width: 20, height: 20, color: 0x000000ff }).getBuffer('image/png'));
+  assert.match(patchCapacity(empty, 10).problem ?? '', /no photo of at least 28×28 pixels among its 1 image file/);
 });

@@ -11,7 +11,7 @@ import { projectRoot } from '../lib/report/paths';
 import { joinText, notebookModule, readNotebook } from './report/notebook-format';
 
 const root = projectRoot();
-const SOURCES = ['lib/**/*.ts', 'scripts/**/*.{ts,mjs}', 'test/**/*.ts', '*.{json,mjs}', 'jupyter/**/*.json'];
+const SOURCES = ['lib/**/*.ts', 'scripts/**/*.{ts,mjs}', 'test/**/*.ts', '*.{json,mjs}', 'jupyter/**/*.{json,js}'];
 const fix = process.argv.includes('--fix');
 
 function notebookFiles(): string[] {

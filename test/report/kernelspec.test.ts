@@ -13,3 +13,26 @@ test('the committed kernelspec names no absolute path and starts tslab from this
   assert.ok(fs.existsSync(launcher), `${launcher} does not exist`);
   assert.ok(spec.argv.slice(1).every((arg: string) => !path.isAbsolute(arg) || arg.startsWith('{')), 'argv holds an absolute path');
 });
+
+test("the kernel's launcher makes sends wait for the socket's bind and for each other, as tslab assumes", async () => {
+  const zmq = await import('zeromq');
+  const sendAll = async (socket: InstanceType<typeof zmq.Publisher>) => {
+    // Like tslab: bind and many sends started at once, none awaited before the next.
+    const attempt = (start: () => Promise<void>): Promise<void> => {
+      try {
+        return start();
+      } catch (error) {
+        return Promise.reject(error); // zeromq refuses some sends synchronously
+      }
+    };
+    const started = [attempt(() => socket.bind('tcp://127.0.0.1:*')), ...Array.from({ length: 50 }, () => attempt(() => socket.send(['topic', Buffer.alloc(10_000)])))];
+    const outcomes = await Promise.allSettled(started);
+    socket.close();
+    return outcomes.filter((o) => o.status === 'rejected').length;
+  };
+  assert.ok((await sendAll(new zmq.Publisher())) > 0, 'plain zeromq accepted every send: the hazard the launcher guards against is gone');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the launcher is plain CommonJS run by the kernelspec
+  const { serialiseSends } = require(path.join(kernelDir, 'launch.js'));
+  serialiseSends(zmq);
+  assert.equal(await sendAll(new zmq.Publisher()), 0);
+});

@@ -7,5 +7,5 @@ export * from './evaluate';
 export * from './checkpoint';
 export * from './check';
 export * from './filters';
-export { demThreads } from './parallel';
+export { threadCount } from '../parallel/pool';
 export * from './gabor/index';

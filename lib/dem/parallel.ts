@@ -15,9 +15,6 @@ import { LayoutViews, SCALARS, createLayout, createParamBuffer, layoutViews } fr
 /** Below this many rows per thread the handshake costs more than the split saves. */
 const MIN_ROWS_PER_THREAD = 32;
 
-/** Threads sharing each batch: the project's one thread setting (../parallel/pool), under the name the notebooks import. */
-export const demThreads = threadCount;
-
 export interface GradientPool {
   config: DemConfig;
   threads: number;

@@ -10,7 +10,8 @@ import { createAdam } from '../tf/adam';
 import { Dem, PARAM_NAMES, ParamName } from './model';
 import { SM_TERMS } from './score-matching';
 import { DemObjective } from './objective';
-import { batchGradient, demThreads, gradientPool } from './parallel';
+import { batchGradient, gradientPool } from './parallel';
+import { threadCount } from '../parallel/pool';
 import { smLossOfRows, meanOf } from './evaluate';
 
 export interface TrainOptions {
@@ -30,7 +31,7 @@ export interface TrainOptions {
   trainable?: readonly ParamName[];
   /** Hold-out rows scored after every epoch (default all; a cap keeps long hold-out sets cheap). */
   holdoutRows?: number;
-  /** Threads sharing each batch (default demThreads(): 2 on a multi-core machine; see ./parallel). */
+  /** Threads sharing each batch (default threadCount(): 2 on a multi-core machine; see ./parallel). */
   threads?: number;
   /**
    * Keep every filter's norm ‖vⱼ‖ at its value before training (each Adam step is followed by a
@@ -139,7 +140,7 @@ export async function trainDem(model: Dem, train: Float32Array, holdout: Float32
   const stepsPerEpoch = Math.floor(n / batchSize); // the remainder of each shuffle is left out
   const rng = createRng(seed);
   const objective = options.objective ?? null;
-  const threads = objective ? 1 : (options.threads ?? demThreads());
+  const threads = objective ? 1 : (options.threads ?? threadCount());
   const pool = objective ? null : await gradientPool(model.config, batchSize, threads);
   const batch = new Float32Array(batchSize * D);
   const filterNorms = options.fixedFilterNorms ? tf.norm(model.params.V, 'euclidean', 1, true) : null; // [J, 1]

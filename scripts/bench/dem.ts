@@ -14,7 +14,7 @@ const WARMUP_STEPS = 3;
 export interface ThroughputOptions {
   batch: number;
   steps: number;
-  /** Threads sharing each batch (default demThreads()). */
+  /** Threads sharing each batch (default threadCount()). */
   threads?: number;
   seed?: number;
   /** Which loss the steps minimise (default 'exact'). */

@@ -62,16 +62,6 @@ export function readKernelSpec(kernelDir: string): KernelSpec {
   return spec;
 }
 
-/**
- * tslab can be asked for kernel_info while it is still binding its iopub socket; ZeroMQ then refuses
- * the publish with this error and the kernel never answers (seen about once in a few hundred starts).
- * A fresh kernel on fresh ports does not repeat it, so the start is retried.
- */
-const BIND_RACE = 'Socket is blocked by a bind or unbind operation';
-const START_ATTEMPTS = 3;
-
-class StartRace extends Error {}
-
 export class Kernel {
   private readonly handlers = new Map<string, IopubHandler>();
   private readonly replies = new Map<string, (reply: KernelMessage | Error) => void>();
@@ -110,16 +100,6 @@ export class Kernel {
    * uses the notebook's folder) and `env`, and waits until it answers on both shell and iopub.
    */
   static async start(kernelDir: string, cwd: string, env: NodeJS.ProcessEnv, startTimeoutMs = 60_000): Promise<Kernel> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await Kernel.startOnce(kernelDir, cwd, env, startTimeoutMs);
-      } catch (error) {
-        if (!(error instanceof StartRace) || attempt === START_ATTEMPTS) throw error;
-      }
-    }
-  }
-
-  private static async startOnce(kernelDir: string, cwd: string, env: NodeJS.ProcessEnv, startTimeoutMs: number): Promise<Kernel> {
     const spec = readKernelSpec(kernelDir);
     const [shellPort, iopubPort, stdinPort, controlPort, hbPort] = await freePorts(5);
     const key = randomBytes(32).toString('hex');
@@ -240,7 +220,6 @@ export class Kernel {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (this.exited) throw this.deathNotice();
-      if (this.processOutput.includes(BIND_RACE)) throw new StartRace(this.processOutput.trim());
       const attempt = this.request(this.shell, 'kernel_info_request', {});
       const answered = await Promise.race([attempt.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 1000))]);
       if (answered) return;

@@ -7,7 +7,7 @@ import * as path from 'path';
 import { resultsDir } from '../../report/notebook';
 import { whiten } from '../../whitening/whitening';
 import { createDem, Dem, DEFAULT_DEM_CONFIG } from '../../dem/model';
-import { trainDem, TrainHistory } from '../../dem/train';
+import { trainDem, TrainHistory, TrainOptions } from '../../dem/train';
 
 export type InputKind = 'whitened' | 'raw';
 
@@ -70,12 +70,16 @@ export function pixelScale(rows: Float32Array): number {
   return Math.sqrt(sum / rows.length);
 }
 
-/** Trains one run from its seeded initialisation; the caller saves and disposes the model. */
+/**
+ * Trains one run from its seeded initialisation; the caller saves and disposes the model. `how` picks
+ * another objective than exact SM, or a thread count (notebook 04's comparison).
+ */
 export async function trainRun(
   spec: RunSpec,
   train: Float32Array,
   holdout: Float32Array,
   settings: DemSettings,
+  how: Pick<TrainOptions, 'threads' | 'objective'> = {},
 ): Promise<{ model: Dem; history: TrainHistory }> {
   const model = createDem(
     { ...DEFAULT_DEM_CONFIG, sigma: spec.sigma },
@@ -92,6 +96,7 @@ export async function trainRun(
     holdoutRows: settings.holdoutRows,
     fixedFilterNorms: true,
     onProgress: showProgress(),
+    ...how,
   });
   return { model, history };
 }

@@ -2,16 +2,15 @@
 // seeded initialisation, batches and step-size schedule, each judged by the exact hold-out SM loss and the
 // Gabor fit of its filters; and DSM's noise bias on a Gaussian, where it has a closed form.
 import { denoisingObjective } from '../../dem/denoising-sm';
-import { DemSettings, pixelScale } from '../03-deep-energy-model/runs';
+import { DemSettings, trainRun } from '../03-deep-energy-model/runs';
 import { fitGaborBank, GaborFit } from '../../dem/gabor/fit';
 import { GaborBankSummary, summariseGaborBank } from '../../dem/gabor/summary';
-import { createDem, Dem, DEFAULT_DEM_CONFIG, paramArrays } from '../../dem/model';
+import { Dem, paramArrays } from '../../dem/model';
 import { DemObjective } from '../../dem/objective';
 import { slicedObjective } from '../../dem/sliced-sm';
-import { trainDem, TrainHistory } from '../../dem/train';
+import { TrainHistory } from '../../dem/train';
 import { fitGaussianDsm } from '../../gaussian/score-matching/denoising';
 import { createRng } from '../../random';
-import { showProgress } from '../../report/progress';
 
 export const OBJECTIVES = ['exact', 'denoising', 'sliced'] as const;
 export type ObjectiveName = (typeof OBJECTIVES)[number];
@@ -72,24 +71,8 @@ export async function trainWithObjective(spec: ObjectiveSpec, train: Float32Arra
   if (!OBJECTIVES.includes(spec.objective)) throw new Error(`trainWithObjective: objective "${spec.objective}", expected one of ${OBJECTIVES.join(', ')}`);
   if (spec.objective === 'denoising' && !((spec.noiseStd ?? 0) > 0))
     throw new Error(`trainWithObjective: denoising SM needs a positive noiseStd, got ${spec.noiseStd}`);
-  const model = createDem(
-    { ...DEFAULT_DEM_CONFIG, sigma: 1 },
-    { seed: settings.seed, dataScale: pixelScale(train), activationScale: settings.activationScale, wScale: settings.wScale },
-  );
-  const history = await trainDem(model, train, holdout, {
-    run: `04-${spec.key}`,
-    epochs: settings.epochs,
-    batchSize: settings.batchSize,
-    learningRate: settings.learningRate,
-    finalLearningRate: settings.finalLearningRate,
-    decayFraction: settings.decayFraction,
-    seed: settings.seed + 1,
-    holdoutRows: settings.holdoutRows,
-    fixedFilterNorms: true,
-    threads: 1,
-    objective: objectiveFor(spec, settings),
-    onProgress: showProgress(),
-  });
+  const run = { name: `04-${spec.key}`, input: 'whitened' as const, sigma: 1, epochs: settings.epochs };
+  const { model, history } = await trainRun(run, train, holdout, settings, { threads: 1, objective: objectiveFor(spec, settings) });
   const fits = fitGaborBank(paramArrays(model).V);
   return { spec, model, history, fits, gabor: summariseGaborBank(fits) };
 }

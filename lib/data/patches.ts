@@ -2,20 +2,23 @@
 // to [0, 1], dequantised and centred by the per-pixel mean image of the training patches.
 //
 // Sampling rule: each image contributes patches in proportion to the number of positions a patch can
-// take in it (≈ its area), rounded by largest remainder. With few photos (the 9 embedded ones) that
-// spreads patches by area; with many (Flickr30k's 31,783) at most ⌈N/2⌉ images — a seeded random
-// choice — are decoded, so each gives about 2 patches, as the 2020 report took.
+// take in it (≈ its area), rounded by largest remainder. With few photos that spreads patches by area;
+// with many (Flickr30k's 31,783) at most ⌈N/2⌉ images — a seeded random choice — are decoded, so each
+// gives about 2 patches, as the 2020 report took.
 //
-// Hold-out rule: with ≥ 20 usable images, whole images are held out (a seeded choice of a fraction
-// nHoldout/(nTrain+nHoldout) of them). With fewer, every image is split by position: a full-width
-// horizontal band at a seeded height holds the hold-out patches and the rows above and below it the
-// training patches; a patch never crosses the band's edge, so no pixel is in both sets.
+// Hold-out rule: whole photographs. A seeded choice of h = round(f·N) of the N usable photos, at least
+// one and at most N − 1, with f = nHoldout/(nTrain + nHoldout), gives every hold-out patch; the others
+// give every training patch. No photo is on both sides, so the hold-out asks whether a model carries
+// over to scenes it never saw, not to other rows of scenes it trained on (neighbouring rows of one
+// photo share its lighting, texture and objects). Holding out needs at least two usable photos.
 //
 // Repeats: patches are drawn with replacement from the positions a set may use, so a small folder
 // repeats positions. n uniform draws from P positions hit P(1 − (1 − 1/P)ⁿ) distinct ones on average;
 // the rest repeat one (with fresh dequantisation noise, so a covariance or a hold-out check would
 // look better than the data deserve). Past REPEAT_WARNING_FRACTION a loud warning names the counts;
 // past maxRepeatFraction (default REPEAT_ERROR_FRACTION) it is an error, before any patch is cut.
+// Overlap short of repetition is reported, not judged: the non-overlapping tiles of a set's photos and
+// how many patches fall on each, on average (patches a few pixels apart share most of their pixels).
 import { centreInPlace, columnMeans } from './rows';
 import * as path from 'path';
 import { createRng, permutation, Rng } from '../random';
@@ -26,14 +29,15 @@ export const PATCH_SIDE = 28;
 export const DEFAULT_TRAIN_PATCHES = 50_000;
 /** The 2020 report's rate with Flickr30k; also caps how many images a huge folder costs to decode. */
 export const MIN_PATCHES_PER_IMAGE = 2;
-export const HOLDOUT_BY_IMAGE_MIN_IMAGES = 20;
+/** Whole-photo hold-out: one photo at least on each side. */
+export const MIN_PHOTOS_FOR_HOLDOUT = 2;
 /** Expected share of patches repeating a position above which preparePatches warns (n ≈ 0.2 P gives 0.094). */
 export const REPEAT_WARNING_FRACTION = 0.1;
 /** … and above which it refuses: most patches would be copies of others but for their noise. */
 export const REPEAT_ERROR_FRACTION = 0.5;
 
-/** Notebook 02's patch counts at each run size (its parameters cell; the runner's start-up check uses them too). */
-export const REPORT_PATCHES = { nTrain: { quick: 5_000, full: 50_000 }, nHoldout: { quick: 1_000, full: 10_000 } } as const;
+/** Notebook 02's patch counts at each run size and seed (its parameters cell; the runner's start-up check uses them too). */
+export const REPORT_PATCHES = { nTrain: { quick: 5_000, full: 50_000 }, nHoldout: { quick: 1_000, full: 10_000 }, seed: 2 } as const;
 
 export interface PatchOptions {
   /** Folder of JPEG/PNG photographs; default env LFR_PHOTOS_DIR, else data/natural/. */
@@ -60,16 +64,21 @@ export interface PositionUse {
   repeatFraction: number;
 }
 
-export type HoldoutRule = 'by-image' | 'by-position';
+/** One set's photos: how many, their positions and repeats, and their non-overlapping tiles. */
+export interface SetUse extends PositionUse {
+  photos: number;
+  /** Σ ⌊W/side⌋·⌊H/side⌋ over the set's photos: how many patches would fit without overlapping. */
+  tiles: number;
+}
 
 export interface ImageUse {
   file: string;
   width: number;
   height: number;
+  /** Which side of the whole-photo split the photo is on; it gives patches to that set only. */
+  set: 'train' | 'holdout';
   train: number;
   holdout: number;
-  /** by-position only: the hold-out band's first row and height. */
-  band?: { top: number; height: number };
 }
 
 export interface PatchSet {
@@ -88,9 +97,8 @@ export interface PatchSet {
   /** [n, 3] (image index into `images`, x, y of the top-left corner) of each patch. */
   trainOrigins: Int32Array;
   holdoutOrigins: Int32Array;
-  holdoutRule: HoldoutRule;
-  /** The positions behind each set and how often they repeat (see the header: Repeats). */
-  positions: { train: PositionUse; holdout: PositionUse };
+  /** The photos and positions behind each set and how often they repeat (see the header: Repeats). */
+  positions: { train: SetUse; holdout: SetUse };
   images: ImageUse[];
   skipped: SkippedFile[];
   /** Folder entries that are not .jpg/.jpeg/.png files. */
@@ -98,26 +106,10 @@ export interface PatchSet {
   seconds: { decode: number; extract: number; total: number };
 }
 
-/** Allowed top-left rows [from, to) of a patch; columns are always 0 … width − side. */
-interface RowRange {
-  from: number;
-  to: number;
-}
-
-interface Regions {
-  train: RowRange[];
-  holdout: RowRange[];
-  band?: { top: number; height: number };
-}
-
 function checkCount(name: string, value: number, allowZero: boolean): void {
   if (!Number.isInteger(value) || value < (allowZero ? 0 : 1)) {
     throw new Error(`preparePatches: ${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer, got ${value}`);
   }
-}
-
-function rowCount(ranges: RowRange[]): number {
-  return ranges.reduce((sum, r) => sum + (r.to - r.from), 0);
 }
 
 /** Splits `total` into integer parts proportional to `weights` (largest remainder, ties to the lower index). */
@@ -132,36 +124,62 @@ export function largestRemainder(total: number, weights: number[]): number[] {
   return parts;
 }
 
-/** By position: a full-width band of height max(side, ⌈f·H⌉) at a seeded row, training rows around it. */
-function bandRegions(height: number, side: number, fraction: number, rng: Rng): Regions {
-  const all = { from: 0, to: height - side + 1 };
-  const bandHeight = Math.max(side, Math.ceil(fraction * height));
-  // Band tops that leave at least one full patch of training rows above or below the band.
-  const tops: number[] = [];
-  for (let top = 0; top + bandHeight <= height; top++) {
-    if (top >= side || height - top - bandHeight >= side) tops.push(top);
-  }
-  if (fraction === 0 || tops.length === 0) return { train: [all], holdout: [] };
-  const top = tops[rng.int(tops.length)];
-  const train: RowRange[] = [];
-  if (top >= side) train.push({ from: 0, to: top - side + 1 });
-  if (height - top - bandHeight >= side) train.push({ from: top + bandHeight, to: height - side + 1 });
-  return { train, holdout: [{ from: top, to: top + bandHeight - side + 1 }], band: { top, height: bandHeight } };
+/** Top-left corners a side×side patch can take in a width×height photo. */
+function positionCount(width: number, height: number, side: number): number {
+  return (width - side + 1) * (height - side + 1);
 }
 
-/** Patch positions drawn uniformly over an image's allowed rows and all columns. */
-function drawOrigin(image: GrayImage, ranges: RowRange[], side: number, rng: Rng): [number, number] {
-  let row = rng.int(rowCount(ranges));
-  let y = 0;
-  for (const range of ranges) {
-    const length = range.to - range.from;
-    if (row < length) {
-      y = range.from + row;
-      break;
-    }
-    row -= length;
+/** The seeded streams of one draw: decoding order (huge folders), hold-out photos, training and hold-out positions. */
+function drawStreams(seed: number): { order: Rng; holdout: Rng; train: Rng; test: Rng } {
+  const rng = createRng(seed);
+  const [order, holdout, train, test] = [rng.fork(), rng.fork(), rng.fork(), rng.fork()].map(createRng);
+  return { order, holdout, train, test };
+}
+
+/** The order photos are tried in and how many are used: all, or a seeded ⌈(nTrain + nHoldout)/2⌉ of a huge folder. */
+function decodingPlan(candidates: string[], nTrain: number, nHoldout: number, order: Rng): { names: string[]; maxImages: number } {
+  const maxImages = Math.ceil((nTrain + nHoldout) / MIN_PATCHES_PER_IMAGE);
+  const names = candidates.length > maxImages ? Array.from(permutation(candidates.length, order), (i) => candidates[i]) : candidates;
+  return { names, maxImages };
+}
+
+/**
+ * Which of `photos` usable photos are held out (see the header: Hold-out rule), as a flag per photo.
+ * Throws, naming the folder and the photos, when holding out whole photos leaves a side empty.
+ */
+export function holdoutPhotos(photos: number, nTrain: number, nHoldout: number, rng: Rng, folder = 'the photo folder'): boolean[] {
+  if (nHoldout === 0) return new Array<boolean>(photos).fill(false);
+  if (photos < MIN_PHOTOS_FOR_HOLDOUT) {
+    throw new Error(
+      `preparePatches: ${folder} has ${photos} usable photo${photos === 1 ? '' : 's'}; the hold-out is made of whole photographs, ` +
+        `so it needs at least ${MIN_PHOTOS_FOR_HOLDOUT} (one for training, one held out). Add photographs, or set nHoldout to 0`,
+    );
   }
-  return [rng.int(image.width - side + 1), y];
+  const fraction = nHoldout / (nTrain + nHoldout);
+  const count = Math.min(photos - 1, Math.max(1, Math.round(fraction * photos)));
+  const held = new Array<boolean>(photos).fill(false);
+  for (const i of permutation(photos, rng).subarray(0, count)) held[i] = true;
+  return held;
+}
+
+/** Patch counts per photo for both sets, and each set's positions, repeats and tiles. */
+function allocate(sizes: { width: number; height: number }[], held: boolean[], nTrain: number, nHoldout: number, side: number) {
+  const positions = sizes.map((s) => positionCount(s.width, s.height, side));
+  const tiles = sizes.map((s) => Math.floor(s.width / side) * Math.floor(s.height / side));
+  const on = (holdout: boolean, values: number[]) => values.map((v, i) => (held[i] === holdout ? v : 0));
+  const trainCounts = largestRemainder(nTrain, on(false, positions));
+  const holdoutCounts = largestRemainder(nHoldout, on(true, positions));
+  const use = (holdout: boolean, counts: number[]): SetUse => ({
+    ...positionUse(on(holdout, positions), counts),
+    photos: held.filter((h) => h === holdout).length,
+    tiles: on(holdout, tiles).reduce((a, b) => a + b, 0),
+  });
+  return { trainCounts, holdoutCounts, use: { train: use(false, trainCounts), holdout: use(true, holdoutCounts) } };
+}
+
+/** Patch positions drawn uniformly over a whole photo. */
+function drawOrigin(image: GrayImage, side: number, rng: Rng): [number, number] {
+  return [rng.int(image.width - side + 1), rng.int(image.height - side + 1)];
 }
 
 /**
@@ -169,13 +187,13 @@ function drawOrigin(image: GrayImage, ranges: RowRange[], side: number, rng: Rng
  * (grey + u) / 256 with u ~ U(0, 1) per pixel — one grey level of uniform noise, so the values are
  * continuous in [0, 1) and no pixel has zero variance.
  */
-function extract(images: GrayImage[], regions: RowRange[][], owners: Int32Array, side: number, rng: Rng) {
+function extract(images: GrayImage[], owners: Int32Array, side: number, rng: Rng) {
   const pixelsPerPatch = side * side;
   const out = new Float32Array(owners.length * pixelsPerPatch);
   const origins = new Int32Array(owners.length * 3);
   for (let row = 0; row < owners.length; row++) {
     const image = images[owners[row]];
-    const [x, y] = drawOrigin(image, regions[owners[row]], side, rng);
+    const [x, y] = drawOrigin(image, side, rng);
     origins.set([owners[row], x, y], row * 3);
     let k = row * pixelsPerPatch;
     for (let r = 0; r < side; r++) {
@@ -212,22 +230,25 @@ export function positionUse(positions: number[], counts: number[]): PositionUse 
 }
 
 /** The warning or error text for one set when its repeats pass a threshold, else null. */
-function repeatMessage(set: string, use: PositionUse, folder: string, limit: number): string | null {
+function repeatMessage(set: string, use: SetUse, folder: string, limit: number): string | null {
   if (use.repeatFraction <= Math.min(REPEAT_WARNING_FRACTION, limit)) return null;
   const refused = use.repeatFraction > limit;
   const threshold = `${refused ? 'refused' : 'warning'} above ${(100 * (refused ? limit : REPEAT_WARNING_FRACTION)).toFixed(0)}%`;
   return (
-    `preparePatches: ${use.patches} ${set} patches drawn from the ${use.positions} positions a patch can take in ${folder} ` +
+    `${use.patches} ${set} patches drawn from the ${use.positions} positions a patch can take in the ${use.photos} ${set} photo(s) of ${folder} ` +
     `hit about ${Math.round(use.expectedDistinct)} distinct ones: about ${(100 * use.repeatFraction).toFixed(0)}% repeat a position (${threshold}). ` +
     `Use more or larger photos, or at most about ${Math.floor(2 * REPEAT_WARNING_FRACTION * use.positions)} ${set} patches ` +
     `to keep repeats under ${(100 * REPEAT_WARNING_FRACTION).toFixed(0)}%`
   );
 }
 
+const SET_NAMES = { train: 'training', holdout: 'hold-out' } as const;
+
 /**
  * Deterministic for a given folder content and options: the same seed gives the same patches.
  * Warns (console.warn) when files were skipped and when positions repeat past REPEAT_WARNING_FRACTION;
- * throws when no image is usable or repeats pass maxRepeatFraction, in both cases before cutting a patch.
+ * throws when no image is usable, when fewer than two are left for a whole-photo hold-out, or when
+ * repeats pass maxRepeatFraction, in every case before cutting a patch.
  */
 export async function preparePatches(options: PatchOptions = {}): Promise<PatchSet> {
   const started = performance.now();
@@ -243,55 +264,34 @@ export async function preparePatches(options: PatchOptions = {}): Promise<PatchS
     throw new Error(`preparePatches: maxRepeatFraction must be a fraction from 0 to 1, got ${maxRepeatFraction}`);
   }
   const folder = photosFolder(options.folder);
-  const rng = createRng(seed);
-  const [orderRng, holdoutRng, trainRng, testRng] = [rng.fork(), rng.fork(), rng.fork(), rng.fork()].map(createRng);
+  const shown = shownFolder(folder);
+  const streams = drawStreams(seed);
 
   const { candidates, ignored } = listPhotoFiles(folder);
-  const maxImages = Math.ceil((nTrain + nHoldout) / MIN_PATCHES_PER_IMAGE);
-  const names = candidates.length > maxImages ? Array.from(permutation(candidates.length, orderRng), (i) => candidates[i]) : candidates;
+  const { names, maxImages } = decodingPlan(candidates, nTrain, nHoldout, streams.order);
   const { images, skipped } = await decodeUsable(folder, names, side, maxImages);
   const decoded = performance.now();
-  if (skipped.length) console.warn(skippedWarning(shownFolder(folder), skipped));
+  if (skipped.length) console.warn(skippedWarning(shown, skipped));
   if (images.length === 0) {
     throw new Error(
-      `No usable JPEG/PNG image (at least ${side}×${side}) in ${shownFolder(folder)}: ` +
+      `No usable JPEG/PNG image (at least ${side}×${side}) in ${shown}: ` +
         `${candidates.length} image file(s), ${skipped.length} skipped, ${ignored.length} other entr${ignored.length === 1 ? 'y' : 'ies'}`,
     );
   }
 
-  const fraction = nHoldout / (nTrain + nHoldout);
-  const holdoutRule: HoldoutRule = images.length >= HOLDOUT_BY_IMAGE_MIN_IMAGES ? 'by-image' : 'by-position';
-  let regions: Regions[];
-  if (holdoutRule === 'by-image') {
-    const heldCount = nHoldout === 0 ? 0 : Math.min(images.length - 1, Math.max(1, Math.round(fraction * images.length)));
-    const held = new Set(Array.from(permutation(images.length, holdoutRng).subarray(0, heldCount)));
-    regions = images.map((image, i) => {
-      const all = [{ from: 0, to: image.height - side + 1 }];
-      return held.has(i) ? { train: [], holdout: all } : { train: all, holdout: [] };
-    });
-  } else {
-    regions = images.map((image) => bandRegions(image.height, side, fraction, holdoutRng));
-  }
-  const positions = (image: GrayImage, ranges: RowRange[]) => rowCount(ranges) * (image.width - side + 1);
-  const trainPositions = images.map((image, i) => positions(image, regions[i].train));
-  const holdoutPositions = images.map((image, i) => positions(image, regions[i].holdout));
-  const trainCounts = largestRemainder(nTrain, trainPositions);
-  const holdoutCounts = largestRemainder(nHoldout, holdoutPositions);
-  if (nHoldout > 0 && holdoutCounts.every((c) => c === 0)) {
-    throw new Error(`preparePatches: no image in ${shownFolder(folder)} is tall enough (≥ ${2 * side} rows) to hold out a band of patches`);
-  }
-  const use = { train: positionUse(trainPositions, trainCounts), holdout: positionUse(holdoutPositions, holdoutCounts) };
+  const held = holdoutPhotos(images.length, nTrain, nHoldout, streams.holdout, shown);
+  const { trainCounts, holdoutCounts, use } = allocate(images, held, nTrain, nHoldout, side);
   for (const set of ['train', 'holdout'] as const) {
-    const message = repeatMessage(set === 'train' ? 'training' : 'hold-out', use[set], shownFolder(folder), maxRepeatFraction);
-    if (message && use[set].repeatFraction > maxRepeatFraction) throw new Error(message);
-    if (message) console.warn(`WARNING: ${message}`);
+    const message = repeatMessage(SET_NAMES[set], use[set], shown, maxRepeatFraction);
+    if (message && use[set].repeatFraction > maxRepeatFraction) throw new Error(`preparePatches: ${message}`);
+    if (message) console.warn(`WARNING: preparePatches: ${message}`);
   }
 
-  const trainSet = extract(images, regions.map((r) => r.train), shuffledOwners(trainCounts, trainRng), side, trainRng);
-  const holdoutSet = extract(images, regions.map((r) => r.holdout), shuffledOwners(holdoutCounts, testRng), side, testRng);
+  const trainSet = extract(images, shuffledOwners(trainCounts, streams.train), side, streams.train);
+  const holdoutSet = extract(images, shuffledOwners(holdoutCounts, streams.test), side, streams.test);
   const mean = Float32Array.from(columnMeans(trainSet.out, side * side));
   centreInPlace(trainSet.out, mean);
-  centreInPlace(holdoutSet.out, mean);
+  if (nHoldout > 0) centreInPlace(holdoutSet.out, mean);
   const finished = performance.now();
 
   return {
@@ -305,15 +305,14 @@ export async function preparePatches(options: PatchOptions = {}): Promise<PatchS
     mean,
     trainOrigins: trainSet.origins,
     holdoutOrigins: holdoutSet.origins,
-    holdoutRule,
     positions: use,
     images: images.map((image, i) => ({
       file: path.basename(image.file),
       width: image.width,
       height: image.height,
+      set: held[i] ? 'holdout' : 'train',
       train: trainCounts[i],
       holdout: holdoutCounts[i],
-      ...(regions[i].band ? { band: regions[i].band } : {}),
     })),
     skipped,
     ignored,
@@ -326,27 +325,37 @@ export async function preparePatches(options: PatchOptions = {}): Promise<PatchS
 }
 
 /**
- * Whether a folder's photos can give `nTrain` training patches without repeating positions, judged
- * from the image headers alone (no decoding) for the report runner's start-up check. Optimistic: every
- * position counts for training (preparePatches also sets some aside for the hold-out), so what this
- * refuses, preparePatches would refuse too. Files whose header gives no size are left to the decoder.
+ * Whether a folder's photos can give notebook 02's patches, judged from the image headers alone (no
+ * decoding) for the report runner's start-up check: the same decoding order, whole-photo split and
+ * allocation as preparePatches with the same counts and seed, so the verdicts agree whenever every
+ * photo decodes to the size its header states. Files whose header gives no size are left to the decoder.
  */
-export function patchCapacity(folder: string, nTrain: number, side = PATCH_SIDE): { problem: string | null; warning: string | null } {
+export function patchCapacity(
+  folder: string,
+  counts: { nTrain: number; nHoldout: number; seed: number },
+  side = PATCH_SIDE,
+): { problem: string | null; warning: string | null } {
+  const { nTrain, nHoldout, seed } = counts;
   const { candidates } = listPhotoFiles(folder);
-  const positions = candidates.flatMap((name) => {
-    const size = imageSize(path.join(folder, name));
-    return size && size.width >= side && size.height >= side ? [(size.width - side + 1) * (size.height - side + 1)] : [];
-  });
+  const streams = drawStreams(seed);
+  const { names, maxImages } = decodingPlan(candidates, nTrain, nHoldout, streams.order);
+  const sizes = names
+    .map((name) => imageSize(path.join(folder, name)))
+    .filter((size): size is { width: number; height: number } => size !== null && size.width >= side && size.height >= side)
+    .slice(0, maxImages);
   const shown = shownFolder(folder);
-  if (positions.length === 0) {
+  if (sizes.length === 0) {
     return { problem: `${shown}: no photo of at least ${side}×${side} pixels among its ${candidates.length} image file(s); expected photographs larger than a patch`, warning: null };
   }
-  const use = positionUse(positions, largestRemainder(nTrain, positions));
-  const text =
-    `${shown}: ${positions.length} photo(s) offer ${use.positions} positions for ${side}×${side} patches; ${nTrain} training patches would ` +
-    `repeat about ${(100 * use.repeatFraction).toFixed(0)}% of them. Use more or larger photos, or fewer patches ` +
-    `(at most about ${Math.floor(2 * REPEAT_WARNING_FRACTION * use.positions)} keep repeats under ${(100 * REPEAT_WARNING_FRACTION).toFixed(0)}%)`;
-  if (use.repeatFraction > REPEAT_ERROR_FRACTION) return { problem: `${text}; refused above ${(100 * REPEAT_ERROR_FRACTION).toFixed(0)}%`, warning: null };
-  if (use.repeatFraction > REPEAT_WARNING_FRACTION) return { problem: null, warning: `WARNING: ${text}` };
-  return { problem: null, warning: null };
+  let held: boolean[];
+  try {
+    held = holdoutPhotos(sizes.length, nTrain, nHoldout, streams.holdout, shown);
+  } catch (error) {
+    return { problem: (error as Error).message.replace(/^preparePatches: /, ''), warning: null };
+  }
+  const { use } = allocate(sizes, held, nTrain, nHoldout, side);
+  const messages = (['train', 'holdout'] as const).map((set) => ({ use: use[set], text: repeatMessage(SET_NAMES[set], use[set], shown, REPEAT_ERROR_FRACTION) }));
+  const refused = messages.filter((m) => m.text && m.use.repeatFraction > REPEAT_ERROR_FRACTION).map((m) => m.text);
+  const warned = messages.filter((m) => m.text && m.use.repeatFraction <= REPEAT_ERROR_FRACTION).map((m) => `WARNING: ${m.text}`);
+  return { problem: refused.length ? refused.join('; ') : null, warning: warned.length ? warned.join('\n') : null };
 }

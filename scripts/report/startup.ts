@@ -25,7 +25,7 @@ export function startupCheck(env: NodeJS.ProcessEnv, size: RunSize, photos = tru
   const problems = [...settingProblems(env), ...mnistFolderProblems(env), ...photoFolderProblems(env)];
   const warnings: string[] = [];
   if (photos && !problems.some((line) => line.startsWith(`${PHOTOS_DIR.name}=`))) {
-    const capacity = patchCapacity(photosFolder(undefined, env), REPORT_PATCHES.nTrain[size]);
+    const capacity = patchCapacity(photosFolder(undefined, env), { nTrain: REPORT_PATCHES.nTrain[size], nHoldout: REPORT_PATCHES.nHoldout[size], seed: REPORT_PATCHES.seed });
     if (capacity.problem) problems.push(capacity.problem);
     if (capacity.warning) warnings.push(capacity.warning);
   }

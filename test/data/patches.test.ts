@@ -30,16 +30,18 @@ const texture: Rgb = (x, y) => {
   return [v, v, v];
 };
 
-/** Rows [y, y + side) of each patch, per image: to check training and hold-out never share a pixel. */
-function rowsUsed(set: PatchSet, which: 'trainOrigins' | 'holdoutOrigins'): Map<number, Set<number>> {
-  const used = new Map<number, Set<number>>();
-  const origins = set[which];
-  for (let p = 0; p < origins.length / 3; p++) {
-    const [image, , y] = origins.subarray(3 * p, 3 * p + 3);
-    if (!used.has(image)) used.set(image, new Set());
-    for (let r = y; r < y + set.side; r++) used.get(image)!.add(r);
-  }
+/** The photos (indices into set.images) that gave at least one patch of a set. */
+function photosUsed(set: PatchSet, which: 'trainOrigins' | 'holdoutOrigins'): Set<number> {
+  const used = new Set<number>();
+  for (let p = 0; p < set[which].length; p += 3) used.add(set[which][p]);
   return used;
+}
+
+/** A folder of `count` textured photos of different sizes. */
+async function photoFolder(name: string, count: number): Promise<string> {
+  const folder = scratchDir(name);
+  for (let i = 0; i < count; i++) await writeImage(path.join(folder, `p${String(i).padStart(2, '0')}.png`), 30 + 4 * i, 40 + 3 * (i % 5), texture);
+  return folder;
 }
 
 test('a corrupt file, a tiny image and a text file are skipped with one warning listing them', async () => {
@@ -88,6 +90,7 @@ test('grey is Rec. 601 luma and a patch value is (luma + U(0,1)) / 256 before th
   const folder = scratchDir('photos-luma');
   const colour: Rgb = () => [200, 40, 90];
   await writeImage(path.join(folder, 'flat.png'), 40, 60, colour);
+  await writeImage(path.join(folder, 'flat-too.png'), 50, 40, colour);
   const luma = LUMA_601.r * 200 + LUMA_601.g * 40 + LUMA_601.b * 90;
   const gray = await decodeGray(path.join(folder, 'flat.png'));
   assert.ok(gray.pixels.every((v) => Math.abs(v - luma) < 1e-4), `expected ${luma}, got ${gray.pixels[0]}`);
@@ -102,6 +105,7 @@ test('the training patches are centred by their per-pixel mean image; the hold-o
   const folder = scratchDir('photos-mean');
   // A left-to-right ramp: the per-pixel mean differs across a patch, unlike a global scalar mean.
   await writeImage(path.join(folder, 'ramp.png'), 60, 200, (x) => [x * 4, x * 4, x * 4]);
+  await writeImage(path.join(folder, 'ramp-too.png'), 60, 150, (x) => [x * 4, x * 4, x * 4]);
   const set = await preparePatches({ folder, nTrain: 3000, nHoldout: 600, seed: 2, maxRepeatFraction: 1 });
   let largest = 0;
   for (let j = 0; j < 784; j++) {
@@ -112,41 +116,67 @@ test('the training patches are centred by their per-pixel mean image; the hold-o
   assert.ok(largest < 1e-6, `largest training column mean ${largest}`);
   // Mean image: column c of a patch at x sees grey 4(x + c); the mean increases along each row.
   assert.ok(set.mean[27] - set.mean[0] > 0.3, `mean image left ${set.mean[0]}, right ${set.mean[27]}`);
-  const [image, x, y] = set.holdoutOrigins.subarray(0, 3);
-  assert.equal(image, 0);
+  const [, x, y] = set.holdoutOrigins.subarray(0, 3);
   const restored = set.holdout[5] + set.mean[5];
   assert.ok(restored >= (4 * (x + 5)) / 256 && restored < (4 * (x + 5) + 1) / 256, `hold-out pixel at (${x + 5}, ${y})`);
 });
 
-test('with few images the hold-out is a band of rows in each image that no training patch touches', async () => {
-  const folder = scratchDir('photos-band');
-  await writeImage(path.join(folder, 'a.png'), 100, 150, texture);
-  await writeImage(path.join(folder, 'b.png'), 80, 90, texture);
-  const set = await preparePatches({ folder, nTrain: 2000, nHoldout: 400, seed: 5, maxRepeatFraction: 1 });
-  assert.equal(set.holdoutRule, 'by-position');
-  const train = rowsUsed(set, 'trainOrigins');
-  const holdout = rowsUsed(set, 'holdoutOrigins');
-  for (const [image, rows] of holdout) {
-    const band = set.images[image].band!;
-    for (const r of rows) assert.ok(r >= band.top && r < band.top + band.height);
-    for (const r of train.get(image) ?? []) assert.ok(!rows.has(r), `image ${image}: row ${r} is in both sets`);
+test('whole photographs are held out: no photo gives patches to both sets, and patch counts follow photo area', async () => {
+  const folder = await photoFolder('photos-many', 24);
+  const set = await preparePatches({ folder, nTrain: 5000, nHoldout: 1000, seed: 6 });
+  const train = photosUsed(set, 'trainOrigins');
+  const holdout = photosUsed(set, 'holdoutOrigins');
+  assert.equal(holdout.size, 4); // round(24 · 1000/6000)
+  assert.equal(train.size, 20);
+  for (const photo of holdout) assert.ok(!train.has(photo), `${set.images[photo].file} gave patches to both sets`);
+  set.images.forEach((image, i) => assert.equal(image.set, holdout.has(i) ? 'holdout' : 'train', image.file));
+  assert.equal(set.positions.holdout.photos, 4);
+  assert.equal(set.positions.train.photos, 20);
+  // Counts are proportional to positions (width − 27)·(height − 27) within each set, to within one patch.
+  for (const side of ['train', 'holdout'] as const) {
+    const members = set.images.filter((i) => i.set === side);
+    const positions = members.map((i) => (i.width - 27) * (i.height - 27));
+    const total = positions.reduce((a, b) => a + b, 0);
+    const n = side === 'train' ? 5000 : 1000;
+    members.forEach((image, k) => assert.ok(Math.abs(image[side] - (n * positions[k]) / total) <= 1, `${image.file}: ${image[side]}`));
+    assert.equal(set.positions[side].tiles, members.reduce((sum, i) => sum + Math.floor(i.width / 28) * Math.floor(i.height / 28), 0));
   }
-  assert.equal(holdout.size, 2);
 });
 
-test('with 20 or more images whole images are held out, and patch counts follow image area', async () => {
-  const folder = scratchDir('photos-many');
-  for (let i = 0; i < 24; i++) await writeImage(path.join(folder, `p${String(i).padStart(2, '0')}.png`), 30 + 4 * i, 40, texture);
-  const set = await preparePatches({ folder, nTrain: 5000, nHoldout: 1000, seed: 6 });
-  assert.equal(set.holdoutRule, 'by-image');
-  const held = set.images.filter((i) => i.holdout > 0);
-  assert.equal(held.length, 4); // round(24 · 1000/6000)
-  assert.ok(set.images.every((i) => i.train === 0 || i.holdout === 0), 'an image gave both training and hold-out patches');
-  // Counts are proportional to positions (width − 27)·(height − 27), to within one patch.
-  const training = set.images.filter((i) => i.holdout === 0);
-  const positions = training.map((i) => (i.width - 27) * (i.height - 27));
-  const total = positions.reduce((a, b) => a + b, 0);
-  training.forEach((image, k) => assert.ok(Math.abs(image.train - (5000 * positions[k]) / total) <= 1, `${image.file}: ${image.train}`));
+test('the whole-photo split is seeded: the same seed holds out the same photos, other seeds other ones', async () => {
+  const folder = await photoFolder('photos-split-seed', 12);
+  const heldOut = async (seed: number) => (await preparePatches({ folder, nTrain: 600, nHoldout: 200, seed })).images.filter((i) => i.set === 'holdout').map((i) => i.file);
+  const first = await heldOut(3);
+  assert.equal(first.length, 3); // round(12 · 200/800)
+  assert.deepEqual(await heldOut(3), first);
+  const others = await Promise.all([4, 5, 6, 7].map(heldOut));
+  assert.ok(others.some((files) => files.join() !== first.join()), `seeds 3–7 all held out ${first.join(', ')}`);
+  // The split draws from its own stream: the hold-out choice of a seed does not depend on the counts.
+  const fewer = (await preparePatches({ folder, nTrain: 300, nHoldout: 100, seed: 3 })).images.filter((i) => i.set === 'holdout').map((i) => i.file);
+  assert.deepEqual(fewer, first);
+});
+
+test('one usable photo cannot be split into whole photographs: an error naming the folder, unless nothing is held out', async () => {
+  const folder = scratchDir('photos-single');
+  await writeImage(path.join(folder, 'only.png'), 120, 90, texture);
+  await writeImage(path.join(folder, 'tiny.png'), 20, 20, texture);
+  const { warnings } = await capturingWarnings(() =>
+    assert.rejects(preparePatches({ folder, nTrain: 100, nHoldout: 20, seed: 1 }), (error: Error) => {
+      assert.ok(error.message.includes(path.relative(projectRoot(), folder)), error.message);
+      assert.match(error.message, /has 1 usable photo; the hold-out is made of whole photographs, so it needs at least 2 .*set nHoldout to 0/);
+      return true;
+    }),
+  );
+  assert.match(warnings.join('\n'), /tiny\.png/);
+  const trainOnly = (await capturingWarnings(() => preparePatches({ folder, nTrain: 100, nHoldout: 0, seed: 1 }))).value;
+  assert.equal(trainOnly.holdout.length, 0);
+  assert.equal(trainOnly.positions.holdout.photos, 0);
+});
+
+test('with two photos one is held out, whatever the hold-out fraction', async () => {
+  const folder = await photoFolder('photos-two', 2);
+  const set = await preparePatches({ folder, nTrain: 100, nHoldout: 1, seed: 2 });
+  assert.deepEqual(set.images.map((i) => i.set).sort(), ['holdout', 'train']);
 });
 
 test('a huge folder is sampled: at most ⌈N/2⌉ images are decoded, about 2 patches each', async () => {
@@ -160,6 +190,7 @@ test('a huge folder is sampled: at most ⌈N/2⌉ images are decoded, about 2 pa
 test('the same seed gives the same patches and another seed different ones', async () => {
   const folder = scratchDir('photos-seed');
   await writeImage(path.join(folder, 'a.png'), 120, 90, texture);
+  await writeImage(path.join(folder, 'b.png'), 100, 80, texture);
   const a = await preparePatches({ folder, nTrain: 300, nHoldout: 50, seed: 9 });
   const b = await preparePatches({ folder, nTrain: 300, nHoldout: 50, seed: 9 });
   const c = await preparePatches({ folder, nTrain: 300, nHoldout: 50, seed: 10 });

@@ -3,3 +3,4 @@
 export * from './whitening';
 export { PATCH_SIDE, preparePatches, REPORT_PATCHES } from '../../data/patches';
 export { shownFolder } from '../../data/photos';
+export * from './patch-use';

@@ -1,88 +1,76 @@
 // The "learned" covariance for whitening: a Gaussian N(0, Λ⁻¹) whose precision Λ lives on a grid
-// pattern (8-connected for the notebook), fitted by exact score matching (lib/gaussian).
+// pattern (8-connected for the notebook), fitted by score matching the way Exercise 1 fits MNIST:
+// validateScoreMatching (lib/gaussian/score-matching/validated.ts) sweeps a log-det barrier τ and a
+// ridge γ on a validation split cut from the training rows and refits the positive-definite fit with
+// the best validation likelihood on all rows.
 //
-// Measured on the embedded photographs: the exact SM solution is NOT positive definite. Its 6
-// negative eigenvalues lie along the smoothest, highest-variance patch modes (the first is 98% the
-// constant patch): a nearest-neighbour precision cannot also give those modes their tiny positive
-// precision, and SM, unlike maximum likelihood, has no log-det barrier to keep Λ ≻ 0. (Every photo
-// alone gives the same; removing each patch's DC makes it worse.) A precision that is not positive
-// definite has no covariance and no square root, so it cannot whiten.
+// Why a constraint at all: on natural patches the pure SM optimum on the pattern is NOT positive
+// definite. Its negative eigenvalues lie along the smoothest, highest-variance modes (the first is
+// almost the constant patch): a nearest-neighbour precision cannot also give those modes their tiny
+// positive precision, and SM, unlike maximum likelihood, has no log-det term to keep Λ ≻ 0.
 //
-// Remedy used here, stated in the notebook: fit SM to S + δI instead of S — score matching on the
-// data plus independent N(0, δ) noise per pixel — with the smallest δ from a fixed grid (fractions of
-// the mean pixel variance) that makes Λ positive definite. δ plays the part ZCA's ε plays for the
-// empirical covariance: W = Λ^{1/2} whitens S + δI, and damps the modes whose variance is below δ.
-import { fitScoreMatchingExact, ScoreMatchingFit } from '../gaussian/score-matching/exact';
+// Units, as in notebook 01: the fits see standardised pixels z = x / σ (σᵢ² = Cᵢᵢ), because in raw units
+// SM weighs each pixel by its precision; τ and γ are in those units. The result is mapped back,
+// Λ = diag(1/σ) Λ_z diag(1/σ), which is the same Gaussian expressed in the patches' units.
+import { fitScoreMatchingLocal } from '../gaussian/score-matching/exact';
+import { SmValidationResult, SmValidationSettings, validateScoreMatching } from '../gaussian/score-matching/validated';
+import { localFromDense } from '../gaussian/model/local-moments';
+import { toDense } from '../gaussian/model/precision';
 import { GridStructure } from '../gaussian/model/structure';
-import { cholesky } from '../linalg/cholesky';
-import { OnProgress, progressReporter } from '../progress';
-import { checkSquare, withRidge } from '../data/rows';
-
-/** δ / (mean pixel variance), tried in this order; 0 first, so an unridged fit is used when it is valid. */
-export const RIDGE_FRACTIONS = [0, 1 / 64, 1 / 32, 1 / 16, 1 / 8, 1 / 4, 1 / 2, 1];
-
-export interface RidgeAttempt {
-  /** δ added to the diagonal of S. */
-  ridge: number;
-  /** δ / (mean pixel variance). */
-  fraction: number;
-  positiveDefinite: boolean;
-  /** SM loss J(Λ) at the solution for S + δI. */
-  loss: number;
-  iterations: number;
-  /** The solver's final ‖gradient‖ / ‖P_M(I)‖: small means the stationarity conditions hold. */
-  relativeResidual: number;
-}
+import { checkRows, checkSquare } from '../data/rows';
 
 export interface LearnedGaussian {
-  /** The δ of the first positive-definite fit. */
-  ridge: number;
-  fraction: number;
-  /** Dense D×D Λ fitted to S + δI (positive definite). */
+  /** Dense D×D Λ in the patches' units, positive definite. */
   precision: Float64Array;
-  fit: ScoreMatchingFit;
-  /** Dense Λ of the first fraction tried (δ = 0 with the default grid), kept to show why a ridge was needed. */
-  unridgedPrecision: Float64Array;
-  attempts: RidgeAttempt[];
+  /** The sweep, the chosen variant and weight (standardised units) and the split sizes. */
+  validation: Omit<SmValidationResult, 'precision'>;
+  /** The pure SM optimum on the pattern (no barrier, no ridge), in the patches' units: shows why a constraint is needed. */
+  unconstrainedPrecision: Float64Array;
+  /** Its conjugate-gradient solve: final ‖gradient‖ / ‖P_M(I)‖ (small when the stationarity conditions hold) and iterations. */
+  unconstrainedSolve: { relativeResidual: number; iterations: number };
+  /** σᵢ, the per-pixel standard deviations the fits were standardised with. */
+  pixelStd: Float64Array;
+}
+
+/** diag(1/σ) M diag(1/σ) for a dense D×D M given in standardised units. */
+function toPatchUnits(standardised: Float64Array, std: Float64Array): Float64Array {
+  const d = std.length;
+  const out = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) out[i * d + j] = standardised[i * d + j] / (std[i] * std[j]);
+  return out;
 }
 
 /**
- * Exact SM on `structure` for S + δI with δ = fraction · tr(S)/D, for each fraction in turn, until
- * Λ is positive definite (checked by a banded Cholesky). Throws when no fraction gives one.
+ * Validated positive-definite SM on `structure` for n centred rows (n×D) whose covariance is `cov`
+ * (the rows' own second moment, as notebook 02 computes it). Throws, like validateScoreMatching, when
+ * no swept fit is positive definite.
  */
-export function fitPositiveDefiniteScoreMatching(
-  secondMoment: Float64Array,
+export function fitValidatedGaussian(
+  rows: Float32Array,
+  n: number,
+  cov: Float64Array,
   structure: GridStructure,
-  fractions: number[] = RIDGE_FRACTIONS,
-  onProgress?: OnProgress,
+  settings: SmValidationSettings,
 ): LearnedGaussian {
   const d = structure.size;
-  checkSquare('fitPositiveDefiniteScoreMatching (second moment)', secondMoment, d);
-  if (fractions.length === 0 || fractions.some((f) => !(f >= 0 && Number.isFinite(f)))) {
-    throw new Error(`fitPositiveDefiniteScoreMatching: fractions must be finite numbers ≥ 0, got [${fractions.join(', ')}]`);
-  }
-  let trace = 0;
-  for (let i = 0; i < d; i++) trace += secondMoment[i * d + i];
-  const meanVariance = trace / d;
-  const attempts: RidgeAttempt[] = [];
-  let unridgedPrecision: Float64Array | null = null;
-  const progress = progressReporter(onProgress, 'score matching with ridge δ', fractions.length);
-  for (const fraction of fractions) {
-    const ridge = fraction * meanVariance;
-    const fit = fitScoreMatchingExact(withRidge(secondMoment, d, ridge), structure);
-    const precision = fit.dense();
-    if (fraction === 0) unridgedPrecision = precision;
-    const positiveDefinite = cholesky(precision, d, structure.bandwidth).ok;
-    attempts.push({ ridge, fraction, positiveDefinite, loss: fit.loss, iterations: fit.iterations, relativeResidual: fit.relativeResidual });
-    progress.update(attempts.length, { delta: ridge });
-    if (positiveDefinite) {
-      progress.finish();
-      return { ridge, fraction, precision, fit, unridgedPrecision: unridgedPrecision ?? precision, attempts };
-    }
-  }
-  progress.finish();
-  throw new Error(
-    `fitPositiveDefiniteScoreMatching: no ridge made the ${structure.connectivity}-connected SM precision positive definite ` +
-      `(tried δ/mean variance = ${fractions.join(', ')}); expected at least the largest to`,
-  );
+  checkRows('fitValidatedGaussian', rows, d, n);
+  checkSquare('fitValidatedGaussian (covariance)', cov, d);
+  const pixelStd = Float64Array.from({ length: d }, (_, i) => Math.sqrt(cov[i * d + i]));
+  const zero = pixelStd.findIndex((s) => !(s > 0));
+  if (zero >= 0)
+    throw new Error(`fitValidatedGaussian: pixel ${zero} has variance ${cov[zero * d + zero]}; expected every pixel to vary (dequantised patches do)`);
+  const correlation = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) correlation[i * d + j] = cov[i * d + j] / (pixelStd[i] * pixelStd[j]);
+  const standardised = new Float32Array(n * d);
+  for (let r = 0; r < n; r++) for (let i = 0; i < d; i++) standardised[r * d + i] = rows[r * d + i] / pixelStd[i];
+  const local = localFromDense(correlation, structure);
+  const unconstrained = fitScoreMatchingLocal(local, {});
+  const { precision, ...validation } = validateScoreMatching(standardised, n, structure, settings, local);
+  return {
+    precision: toPatchUnits(toDense(precision), pixelStd),
+    validation,
+    unconstrainedPrecision: toPatchUnits(toDense(unconstrained.precision), pixelStd),
+    unconstrainedSolve: { relativeResidual: unconstrained.relativeResidual, iterations: unconstrained.iterations },
+    pixelStd,
+  };
 }

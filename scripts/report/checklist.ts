@@ -170,7 +170,7 @@ export const TASKS: Task[] = [
   task(2, '02', /Patches/, '50,000 patches of natural images', atLeast('n_patches', 50_000, 1, 'patches')),
   task(2, '02', /Patches/, 'Remove the per-pixel mean of the patches', stated('mean_removed', 'mean removed')),
   task(2, '02', /score matching/i, 'SM Gaussian (8-connected) of the patches',
-    atMost('learned_gaussian.relative_residual', 1e-6, 'relative residual of the SM system')),
+    atMost('learned_gaussian.pure_sm_relative_residual', 1e-6, 'relative residual of the SM system')),
   task(2, '02', /Did the whitening work/, 'ZCA with the empirical covariance',
     atMost('whitening.zca-empirical.train_max_abs_dev_from_identity', 1e-2, 'max |C_w − I| on training patches')),
   task(2, '02', /Did the whitening work/, 'ZCA with the learned covariance',

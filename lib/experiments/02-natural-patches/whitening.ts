@@ -6,20 +6,37 @@
 // when they were saved for exactly these patches (checked by a checksum: another photo folder gives
 // other patches), and are recomputed otherwise.
 import { gridStructure } from '../../gaussian/model/structure';
+import { DEFAULT_GAMMAS, DEFAULT_TAUS, SmValidationSettings } from '../../gaussian/score-matching/validated';
 import { eigSymmetric, SymmetricEigen } from '../../linalg/eigen-symmetric';
 import { hasArrays, loadArrays, saveArrays } from '../../report/artifacts';
-import { showProgress } from '../../report/progress';
 import { RunSize, runSize } from '../../report/size';
 import { PatchOptions, PatchSet, preparePatches } from '../../data/patches';
 import { covariance } from '../../data/rows';
-import { fitPositiveDefiniteScoreMatching, LearnedGaussian } from '../../whitening/learned';
+import { fitValidatedGaussian, LearnedGaussian } from '../../whitening/learned';
 import { covarianceEigenFromPrecision, pcaMatrix, whiten, zcaMatrix } from '../../whitening/whitening';
 
 export const WHITENING_ARTIFACT = '02-natural-whitening';
-export const WHITENING_NAMES = ['zca-empirical', 'zca-empirical-ridge', 'zca-learned', 'pca'] as const;
+export const WHITENING_NAMES = ['zca-empirical', 'zca-learned', 'pca'] as const;
 export type WhiteningName = (typeof WHITENING_NAMES)[number];
 /** ε of the 'zca-empirical' and 'pca' whitenings: exact whitening (λ_min ≈ 4e-4 here, nothing to tame). */
 export const EMPIRICAL_EPSILON = 0;
+/**
+ * The learned Gaussian's validated SM (notebook 01's choice; weights in standardised units): notebook 01's
+ * full grids of barrier τ and ridge γ, fewer ridges at quick size (on natural patches the ridge loses
+ * to the barrier by hundreds of nats per patch on validation rows; the sweep still shows it).
+ */
+export const LEARNED_SM: { taus: Record<RunSize, readonly number[]>; gammas: Record<RunSize, readonly number[]>; validationFraction: number; seed: number } = {
+  taus: { quick: DEFAULT_TAUS, full: DEFAULT_TAUS },
+  gammas: { quick: [0.1, 0.45, 1.5], full: DEFAULT_GAMMAS },
+  validationFraction: 0.2,
+  seed: 5,
+};
+
+/** LEARNED_SM at one run size, as validateScoreMatching takes it. */
+export function learnedSmSettings(size: RunSize): SmValidationSettings {
+  return { taus: [...LEARNED_SM.taus[size]], gammas: [...LEARNED_SM.gammas[size]], validationFraction: LEARNED_SM.validationFraction, seed: LEARNED_SM.seed };
+}
+
 /** A float64 position-weighted sum: equal only for identical patch arrays (same order, same values). */
 export function patchChecksum(rows: Float32Array): number {
   let sum = 0;
@@ -31,7 +48,7 @@ export interface NaturalWhitening {
   /** Empirical covariance of the training patches (D×D). */
   covariance: Float64Array;
   eigen: SymmetricEigen;
-  /** The 8-connected SM Gaussian (with the ridge it needed) and its covariance's eigendecomposition. */
+  /** The 8-connected validated SM Gaussian and its covariance's eigendecomposition. */
   learned: LearnedGaussian;
   learnedEigen: SymmetricEigen;
   matrices: Record<WhiteningName, Float64Array>;
@@ -39,8 +56,8 @@ export interface NaturalWhitening {
   seconds: { covariance: number; eigen: number; zca: number; scoreMatching: number; learnedEigen: number };
 }
 
-/** Covariance, its eigendecomposition, the SM Gaussian and the four whitening matrices. */
-export async function computeNaturalWhitening(patches: PatchSet): Promise<NaturalWhitening> {
+/** Covariance, its eigendecomposition, the validated SM Gaussian and the whitening matrices. */
+export async function computeNaturalWhitening(patches: PatchSet, sm: SmValidationSettings = learnedSmSettings(runSize())): Promise<NaturalWhitening> {
   const d = patches.side * patches.side;
   let start = performance.now();
   const lap = () => {
@@ -56,7 +73,7 @@ export async function computeNaturalWhitening(patches: PatchSet): Promise<Natura
   const eigenSeconds = lap();
   const zcaEmpirical = zcaMatrix(eigen, EMPIRICAL_EPSILON);
   const zcaSeconds = lap();
-  const learned = fitPositiveDefiniteScoreMatching(cov, gridStructure(patches.side, patches.side, 8), undefined, showProgress());
+  const learned = fitValidatedGaussian(patches.train, patches.nTrain, cov, gridStructure(patches.side, patches.side, 8), sm);
   const scoreMatchingSeconds = lap();
   const learnedEigen = covarianceEigenFromPrecision(learned.precision, d);
   const learnedEigenSeconds = lap();
@@ -67,12 +84,11 @@ export async function computeNaturalWhitening(patches: PatchSet): Promise<Natura
     learnedEigen,
     matrices: {
       'zca-empirical': zcaEmpirical,
-      'zca-empirical-ridge': zcaMatrix(eigen, learned.ridge),
-      // ε = 0 on Λ⁻¹'s eigenvalues: exactly Λ^{1/2}; the ridge is already inside Λ.
+      // ε = 0 on Λ⁻¹'s eigenvalues: exactly Λ^{1/2}; the barrier or ridge is already inside Λ.
       'zca-learned': zcaMatrix(learnedEigen, 0),
       pca: pcaMatrix(eigen, EMPIRICAL_EPSILON),
     },
-    epsilon: { 'zca-empirical': EMPIRICAL_EPSILON, 'zca-empirical-ridge': learned.ridge, 'zca-learned': learned.ridge, pca: EMPIRICAL_EPSILON },
+    epsilon: { 'zca-empirical': EMPIRICAL_EPSILON, 'zca-learned': 0, pca: EMPIRICAL_EPSILON },
     seconds: {
       covariance: covarianceSeconds,
       eigen: eigenSeconds,
@@ -83,7 +99,7 @@ export async function computeNaturalWhitening(patches: PatchSet): Promise<Natura
   };
 }
 
-/** Writes the mean, the four matrices, their ε, C's eigendecomposition and the patches' checksums for notebook 03. */
+/** Writes the mean, the matrices, their ε, C's eigendecomposition and the patches' checksums for notebook 03. */
 export function saveNaturalWhitening(patches: PatchSet, whitening: NaturalWhitening, size: RunSize = runSize()): string {
   const d = patches.side * patches.side;
   const record: Parameters<typeof saveArrays>[1] = {
@@ -183,7 +199,7 @@ export async function whitenedNaturalPatches(options: WhitenedPatchOptions = {})
     matrix = saved.matrices[name];
     epsilon = saved.epsilon[name];
   } else {
-    const computed = await computeNaturalWhitening(patches);
+    const computed = await computeNaturalWhitening(patches, learnedSmSettings(size));
     matrix = computed.matrices[name];
     epsilon = computed.epsilon[name];
   }

@@ -6,7 +6,8 @@ import { createRng } from '../../lib/random';
 import { createDem, paramArrays } from '../../lib/dem/model';
 import { checkRunSpecs, lateChangeFraction, pixelScale, preprocess, RunSpec } from '../../lib/experiments/03-deep-energy-model/runs';
 import { scoreSets } from '../../lib/experiments/03-deep-energy-model/tables';
-import { logDensityOfRows, gaussianTermOfRows } from '../../lib/dem/evaluate';
+import { logDensityOfRows, gaussianTermOfRows, meanOf, smLossOfRows } from '../../lib/dem/evaluate';
+import { gaussianReference, referenceSmLossOfRows } from '../../lib/dem/sm-reference';
 import { checkDerivatives } from '../../lib/dem/check';
 import { trainDem } from '../../lib/dem/train';
 
@@ -48,12 +49,13 @@ test('any run with a name, an input, a positive σ and whole epochs is accepted;
   );
 });
 
-test('Tables 1–2 split log p into the Gaussian term and the rest, over the first 10 and 100 rows', () => {
+test('Tables 1–2 split log p into the Gaussian term and the rest, over the first 10 and 100 rows, and score SM against the reference', () => {
   const D = 16;
   const model = createDem({ inputs: D, features: 5, units: 4, sigma: 0.5 }, { seed: 61, wScale: 3 });
   const rng = createRng(62);
   const rows = Float32Array.from({ length: 120 * D }, () => rng.normal());
-  const { set } = scoreSets(model, { set: rows });
+  const reference = gaussianReference(rows, 120, D);
+  const { set } = scoreSets(model, { set: rows }, reference);
   const logp = logDensityOfRows(model, rows.subarray(0, 100 * D));
   const mean10 = logp.subarray(0, 10).reduce((a, b) => a + b, 0) / 10;
   assert.ok(Math.abs(set.n10.mean - mean10) < 1e-9);
@@ -62,7 +64,11 @@ test('Tables 1–2 split log p into the Gaussian term and the rest, over the fir
   const gaussian = gaussianTermOfRows(model, rows.subarray(0, 100 * D));
   assert.ok(Math.abs(set.gaussian_term_mean - gaussian.reduce((a, b) => a + b, 0) / 100) < 1e-9);
   assert.ok(Math.abs(set.gaussian_term_mean + set.network_and_bias_mean - set.n100.mean) < 1e-9);
-  assert.throws(() => scoreSets(model, { short: rows.subarray(0, 50 * D) }), /set "short" has 50 rows; Tables 1–2 need 100/);
+  const head = rows.subarray(0, 100 * D);
+  assert.ok(Math.abs(set.sm_loss_mean - meanOf(smLossOfRows(model, head))) < 1e-9);
+  assert.ok(Math.abs(set.reference_sm_loss_mean - meanOf(referenceSmLossOfRows(reference, head))) < 1e-9);
+  assert.ok(Math.abs(set.sm_loss_vs_reference - (set.sm_loss_mean - set.reference_sm_loss_mean)) < 1e-9);
+  assert.throws(() => scoreSets(model, { short: rows.subarray(0, 50 * D) }, reference), /set "short" has 50 rows; Tables 1–2 need 100/);
   model.dispose();
 });
 

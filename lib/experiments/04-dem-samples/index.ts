@@ -39,8 +39,8 @@ export function spectrumOf(rows: Float32Array): SpectrumSummary {
 /**
  * Mean squared coordinate of the rows along each leading principal direction uₖ of the patches, in units of
  * the data's own variance there: whitened rows as they are (ZCA maps uₖ to itself, with variance 1), raw
- * (mean-removed) rows divided by λₖ. About 1 for patches like the training data (somewhat less for the
- * hold-out band of the photographs); far above 1 means a model spreads its samples along that direction.
+ * (mean-removed) rows divided by λₖ. About 1 for patches like the training data (the held-out photographs can
+ * sit below it when they are smoother); far above 1 means a model spreads its samples along that direction.
  */
 export function principalVariances(rows: Float32Array, inputs: PatchInputs, space: 'whitened' | 'raw'): number[] {
   const n = rows.length / D;

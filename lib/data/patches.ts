@@ -145,9 +145,9 @@ function decodingPlan(candidates: string[], nTrain: number, nHoldout: number, or
 
 /**
  * Which of `photos` usable photos are held out (see the header: Hold-out rule), as a flag per photo.
- * Throws, naming the folder and the photos, when holding out whole photos leaves a side empty.
+ * Throws, naming the folder and its count of usable photos, when holding out whole photos would leave a side empty.
  */
-export function holdoutPhotos(photos: number, nTrain: number, nHoldout: number, rng: Rng, folder = 'the photo folder'): boolean[] {
+function holdoutPhotos(photos: number, nTrain: number, nHoldout: number, rng: Rng, folder = 'the photo folder'): boolean[] {
   if (nHoldout === 0) return new Array<boolean>(photos).fill(false);
   if (photos < MIN_PHOTOS_FOR_HOLDOUT) {
     throw new Error(

@@ -186,12 +186,13 @@ test('on an 8×8 ground truth every estimator improves with N, and NCE with ν =
     noiseRidge: 1e-3,
     kappa: 10,
     seed: 41,
+    adaptive: { nu: 1, tolerance: 1e-4 },
     onProgress,
   });
-  // sm, ml, nce-nu1, nce-nu10, cnce at two sizes: ten fits, each reported once, then the end.
+  // sm, ml, nce-adaptive, nce-nu1, nce-nu10, cnce at two sizes: twelve fits, each reported once, then the end.
   assert.deepEqual(
     progress.map((e) => [e.done, e.total, e.final]),
-    [...Array.from({ length: 10 }, (_, i) => [i + 1, 10, false]), [10, 10, true]],
+    [...Array.from({ length: 12 }, (_, i) => [i + 1, 12, false]), [12, 12, true]],
   );
   assert.ok(
     progress.every((e) => e.label === 'ground truth 8×8: fits'),
@@ -204,6 +205,12 @@ test('on an 8×8 ground truth every estimator improves with N, and NCE with ν =
     assert.deepEqual(r.converged, [true, true], method);
     r.min_eigenvalue.forEach((m) => assert.ok(m > 0.1, `${method}: λ_min ${m}`));
   }
+  // The informative NCE's fixed point is the ML fit up to the Monte Carlo error of m = νN model draws,
+  // so its error exceeds the reference's by about √(1 + 1/ν) = √2 (see nce-informative.ts).
+  study.methods['nce-adaptive'].rel_frobenius_error.forEach((e, i) => {
+    const ml = study.methods.ml.rel_frobenius_error[i];
+    assert.ok(e > ml && e < 2 * ml, `N = ${study.methods.ml.n[i]}: nce-adaptive ${e}, ml ${ml}`);
+  });
   const [nu1, nu10] = [study.methods['nce-nu1'], study.methods['nce-nu10']];
   nu10.rel_frobenius_error.forEach((e, i) =>
     assert.ok(e < 0.8 * nu1.rel_frobenius_error[i], `N = ${nu1.n[i]}: ν = 10 ${e}, ν = 1 ${nu1.rel_frobenius_error[i]}`),
@@ -216,6 +223,20 @@ test('on an 8×8 ground truth every estimator improves with N, and NCE with ν =
       `N = ${study.noiseExcess.n[i]}: ${m} vs ${study.noiseExcess.expected_nats[i]}`,
     ),
   );
+});
+
+test('the ground truth runs each estimator at its own sizes, and refuses sizes it does not draw', async () => {
+  const truth = knownSparsePrecision(gridStructure(6, 6, 4), 7);
+  const base = { sizes: [300, 1200], nus: [1], noiseRidge: 1e-3, kappa: 2, seed: 41, adaptive: { nu: 1, tolerance: 1e-4 } };
+  const study = groundTruthStudy(truth, { ...base, estimators: ['sm', 'nce-adaptive'], estimatorSizes: { 'nce-adaptive': [1200] } });
+  assert.deepEqual(study.methods.sm.n, [300, 1200]);
+  assert.deepEqual(study.methods['nce-adaptive'].n, [1200]);
+  assert.deepEqual(study.methods['nce-adaptive'].converged, [true]);
+  assert.throws(
+    () => groundTruthStudy(truth, { ...base, estimatorSizes: { ml: [600] } }),
+    /estimatorSizes\.ml has sizes 600 that are not in sizes \(300, 1200\)/,
+  );
+  assert.throws(() => groundTruthStudy(truth, { ...base, adaptive: undefined, estimators: ['nce-adaptive'] }), /nce-adaptive needs settings\.adaptive/);
 });
 
 test('when too few pairs pin Λ down, full-batch cNCE stops at the edge of the cone and says so', async () => {

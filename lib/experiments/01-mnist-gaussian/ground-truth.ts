@@ -13,6 +13,7 @@ import { expectedFitExcess } from '../../gaussian/evaluation/wishart';
 import { fitCnceFullBatch } from '../../gaussian/contrastive/cnce';
 import { choleskyOfPrecision, smallestEigenvalue } from '../../gaussian/model/positive-definite';
 import { FullBatchFit } from '../../gaussian/contrastive/full-batch';
+import { fitNceAdaptive } from '../../gaussian/contrastive/nce-informative';
 
 export interface GroundTruthSettings {
   sizes: number[];
@@ -30,8 +31,12 @@ export interface GroundTruthSettings {
    * distribution ("nce-nu1-other-rows"): a noise that is not fitted to the rows it is contrasted with.
    */
   otherRowsNoise?: boolean;
-  /** Which estimators to run (default all four). */
+  /** Which estimators to run (default all five). */
   estimators?: GroundTruthEstimator[];
+  /** Sample sizes per estimator, each a subset of `sizes` (default: every size). */
+  estimatorSizes?: Partial<Record<GroundTruthEstimator, number[]>>;
+  /** The informative NCE's noise-to-data ratio and round tolerance (nce-informative.ts). */
+  adaptive?: { nu: number; tolerance: number };
   /** Told after each fit how many of the planned fits are done. */
   onProgress?: OnProgress;
 }
@@ -41,7 +46,7 @@ export interface GroundTruthSeries {
   n: number[];
   rel_frobenius_error: number[];
   seconds: number[];
-  /** CG iterations for SM, Newton steps for ML, L-BFGS iterations for NCE and cNCE. */
+  /** CG iterations for SM, Newton steps for ML, rounds for the informative NCE, L-BFGS iterations for NCE and cNCE. */
   iterations: number[];
   /** Whether the fit reached its tolerance. */
   converged: boolean[];
@@ -64,8 +69,12 @@ export interface GroundTruthResults {
   noiseExcess: { n: number[]; measured_nats: number[]; expected_nats: number[] };
 }
 
-/** sm: score matching; ml: the family's maximum-likelihood fit (the reference); nce, cnce. */
-export type GroundTruthEstimator = 'sm' | 'ml' | 'nce' | 'cnce';
+/**
+ * sm: score matching; ml: the family's maximum-likelihood fit (the reference); nce: noise N(0, S + δI);
+ * nce-adaptive: the informative NCE (noise = the current model); cnce.
+ */
+export type GroundTruthEstimator = 'sm' | 'ml' | 'nce' | 'nce-adaptive' | 'cnce';
+const ALL_ESTIMATORS: GroundTruthEstimator[] = ['sm', 'ml', 'nce', 'nce-adaptive', 'cnce'];
 
 export type FitStatus = 'converged' | 'cone edge' | 'separable' | 'not converged';
 /** NCE and cNCE stop when λ_min falls below this: Λ* has λ_min ≥ 0.5, the SM starts about 0.66. */
@@ -107,14 +116,28 @@ export function groundTruthStudy(truth: SparsePrecision, settings: GroundTruthSe
     entry.min_eigenvalue.push(minEigenvalue);
     progress.update(++fitsDone);
   };
-  const estimators = settings.estimators ?? ['sm', 'ml', 'nce', 'cnce'];
-  const fitsPerSize =
-    (estimators.includes('sm') ? 1 : 0) +
-    (estimators.includes('ml') ? 1 : 0) +
-    (estimators.includes('cnce') ? 1 : 0) +
-    (estimators.includes('nce') ? settings.nus.length + (settings.otherRowsNoise ? 1 : 0) : 0);
+  const estimators = settings.estimators ?? ALL_ESTIMATORS;
+  for (const [estimator, sizes] of Object.entries(settings.estimatorSizes ?? {})) {
+    const unknown = sizes.filter((n) => !settings.sizes.includes(n));
+    if (unknown.length)
+      throw new Error(`groundTruthStudy: estimatorSizes.${estimator} has sizes ${unknown.join(', ')} that are not in sizes (${settings.sizes.join(', ')})`);
+  }
+  if (estimators.includes('nce-adaptive') && !settings.adaptive) throw new Error('groundTruthStudy: nce-adaptive needs settings.adaptive (ν and tolerance)');
+  /** Whether `estimator` runs at sample size n. */
+  const runs = (estimator: GroundTruthEstimator, n: number) =>
+    estimators.includes(estimator) && (settings.estimatorSizes?.[estimator] ?? settings.sizes).includes(n);
+  const fitsAt = (n: number) =>
+    (runs('sm', n) ? 1 : 0) +
+    (runs('ml', n) ? 1 : 0) +
+    (runs('nce-adaptive', n) ? 1 : 0) +
+    (runs('cnce', n) ? 1 : 0) +
+    (runs('nce', n) ? settings.nus.length + (settings.otherRowsNoise ? 1 : 0) : 0);
   const side = `${truth.structure.height}×${truth.structure.width}`;
-  const progress = progressReporter(settings.onProgress, `ground truth ${side}: fits`, fitsPerSize * settings.sizes.length);
+  const progress = progressReporter(
+    settings.onProgress,
+    `ground truth ${side}: fits`,
+    settings.sizes.reduce((sum, n) => sum + fitsAt(n), 0),
+  );
   let fitsDone = 0;
   const options = { maxIterations: settings.maxIterations, edgeEigenvalue: EDGE_EIGENVALUE };
   const largest = Math.max(...settings.sizes);
@@ -127,37 +150,46 @@ export function groundTruthStudy(truth: SparsePrecision, settings: GroundTruthSe
     const local = localFromData(X, n, structure);
     const momentSeconds = (performance.now() - start) / 1000;
     const sm = fitScoreMatchingLocal(local, {});
-    if (estimators.includes('sm'))
-      record('sm', n, { precision: sm.precision, iterations: sm.iterations, converged: true, seconds: (performance.now() - start) / 1000 });
-    if (estimators.includes('ml')) {
+    if (runs('sm', n)) record('sm', n, { precision: sm.precision, iterations: sm.iterations, converged: true, seconds: (performance.now() - start) / 1000 });
+    if (runs('ml', n)) {
       const mlStart = performance.now();
       const ml = fitMaxLikelihood(local);
       const seconds = momentSeconds + (performance.now() - mlStart) / 1000;
       record('ml', n, { precision: ml.precision, iterations: ml.iterations, converged: ml.converged, seconds });
     }
-    if (!estimators.includes('nce') && !estimators.includes('cnce')) continue;
-    const secondMoment = secondMomentDense(X, n, D);
-    const init = choleskyOfPrecision(sm.precision).ok
-      ? sm.precision
-      : diagonalPrecision(
-          structure,
-          Array.from({ length: D }, (_, i) => 1 / secondMoment[i * D + i]),
-        );
-    const S = withRidge(secondMoment, D, settings.noiseRidge);
-    for (const nu of estimators.includes('nce') ? settings.nus : []) {
+    if (!runs('nce', n) && !runs('nce-adaptive', n) && !runs('cnce', n)) continue;
+    const init = choleskyOfPrecision(sm.precision).ok ? sm.precision : diagonalFit(X, n, structure);
+    if (runs('nce-adaptive', n) && settings.adaptive) {
+      const fit = fitNceAdaptive(X, n, structure, { ...settings.adaptive, init, seed: settings.seed + 2 });
+      record('nce-adaptive', n, { precision: fit.precision, iterations: fit.rounds.length, converged: fit.converged, seconds: fit.seconds });
+    }
+    // The dense second moment costs D² per row: formed only for the NCE noise that needs it.
+    const S = runs('nce', n) ? withRidge(secondMomentDense(X, n, D), D, settings.noiseRidge) : new Float64Array(0);
+    for (const nu of runs('nce', n) ? settings.nus : []) {
       const problem = prepareNce(X, n, S, Math.round(nu * n), settings.seed + 1);
       if (nu === settings.nus[0]) recordNoiseExcess(results, truth, problem);
       record(`nce-nu${nu}`, n, fitNceFullBatch(problem, structure, { ...options, init }));
     }
-    if (estimators.includes('nce') && settings.otherRowsNoise) {
+    if (runs('nce', n) && settings.otherRowsNoise) {
       const other = withRidge(secondMomentDense(all.subarray(largest * D, (largest + n) * D), n, D), D, settings.noiseRidge);
       const nu = settings.nus[0];
       record(`nce-nu${nu}-other-rows`, n, fitNceFullBatch(prepareNce(X, n, other, Math.round(nu * n), settings.seed + 1), structure, { ...options, init }));
     }
-    if (estimators.includes('cnce')) record('cnce', n, fitCnceFullBatch(X, n, structure, { ...options, init, kappa: settings.kappa, seed: settings.seed + 3 }));
+    if (runs('cnce', n)) record('cnce', n, fitCnceFullBatch(X, n, structure, { ...options, init, kappa: settings.kappa, seed: settings.seed + 3 }));
   }
   progress.finish();
   return results;
+}
+
+/** The diagonal fit Λᵢᵢ = 1/Sᵢᵢ (zero-mean rows). */
+function diagonalFit(X: Float32Array, n: number, structure: SparsePrecision['structure']): SparsePrecision {
+  const D = structure.size;
+  const sums = new Float64Array(D);
+  for (let r = 0; r < n; r++) for (let i = 0; i < D; i++) sums[i] += X[r * D + i] ** 2;
+  return diagonalPrecision(
+    structure,
+    Array.from(sums, (s) => n / s),
+  );
 }
 
 function recordNoiseExcess(results: GroundTruthResults, truth: SparsePrecision, problem: NceProblem): void {

@@ -9,5 +9,6 @@ export * from './sm-reference';
 export * from './checkpoint';
 export * from './check';
 export * from './filters';
+export * from './peak';
 export { threadCount } from '../parallel/pool';
 export * from './gabor/index';

@@ -3,7 +3,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { MIXED_RHAT, splitPotentialScaleReduction } from '../../dem/chain-diagnostics';
 import { langevin, LangevinResult } from '../../dem/langevin';
-import { Dem, logDensity, logDensityAndScore } from '../../dem/model';
+import { logDensityOfRows, gaussianTermOfRows, meanOf } from '../../dem/evaluate';
+import { Dem, logDensityAndScore, paramArrays } from '../../dem/model';
 import { createRng } from '../../random';
 import { showProgress } from '../../report/progress';
 import { D } from './inputs';
@@ -170,11 +171,10 @@ export function mixingVerdict(model: string, s: ChainSummary): string {
   return `${model}, ${s.method.toUpperCase()} (${s.chains} chains × ${s.steps} steps, η = ${s.step_size.toPrecision(2)}${s.acceptance !== undefined ? `, acceptance ${(100 * s.acceptance).toFixed(0)}%` : ''}): ${rhats} — ${verdict}; ${ends}${stuck}.${why}`;
 }
 
-/** The final states of the MALA chains that accepted at least one proposal after the burn-in, [n, dims] (all of them for ULA). */
+/** The final states of the MALA chains that accepted at least one proposal after the burn-in, [n, dims] (all of them for ULA; empty when none moved). */
 export function movedChains(result: LangevinResult, dims: number): Float32Array {
   if (!result.acceptancePerChain) return result.samples;
   const moved = result.acceptancePerChain.flatMap((rate, c) => (rate > 0 ? [c] : []));
-  if (moved.length === 0) throw new Error('movedChains: no chain accepted a proposal after the burn-in');
   const out = new Float32Array(moved.length * dims);
   moved.forEach((c, i) => out.set(result.samples.subarray(c * dims, (c + 1) * dims), i * dims));
   return out;
@@ -194,27 +194,18 @@ export interface LogDensityTerms {
 export function logDensityTerms(model: Dem, rows: Float32Array): LogDensityTerms {
   const n = rows.length / D;
   if (n < 1 || !Number.isInteger(n)) throw new Error(`logDensityTerms: ${rows.length} values is not a whole, non-empty number of rows of ${D}`);
-  const x = tensorRows(rows);
-  const logp = tf.tidy(() => logDensity(model, x).dataSync());
-  const b = model.params.b.dataSync();
-  x.dispose();
-  const sigma = model.config.sigma;
-  const totals = { logp: 0, gaussian: 0, linear: 0, network: 0, squared_norm: 0 };
-  for (let r = 0; r < n; r++) {
-    let squared = 0;
-    let linear = 0;
-    for (let j = 0; j < D; j++) {
-      squared += rows[r * D + j] ** 2;
-      linear += b[j] * rows[r * D + j];
-    }
-    const gaussian = -squared / (2 * sigma ** 2);
-    totals.logp += logp[r];
-    totals.gaussian += gaussian;
-    totals.linear += linear;
-    totals.network += logp[r] - gaussian - linear;
-    totals.squared_norm += squared;
-  }
-  return Object.fromEntries(Object.entries(totals).map(([key, value]) => [key, value / n])) as unknown as LogDensityTerms;
+  const logp = logDensityOfRows(model, rows);
+  const gaussian = gaussianTermOfRows(model, rows);
+  const b = paramArrays(model).b;
+  const linear = Float64Array.from({ length: n }, (_, r) => b.reduce((acc, bj, j) => acc + bj * rows[r * D + j], 0));
+  const squared = Float64Array.from(gaussian, (g) => -2 * model.config.sigma ** 2 * g);
+  return {
+    logp: meanOf(logp),
+    gaussian: meanOf(gaussian),
+    linear: meanOf(linear),
+    network: meanOf(Float64Array.from(logp, (v, r) => v - gaussian[r] - linear[r])),
+    squared_norm: meanOf(squared),
+  };
 }
 
 /** Statistics of a set of patches in the same terms as the chains: mean log p̃ under the model and mean pixel variance. */

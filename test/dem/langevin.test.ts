@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { chooseBackend } from '../../lib/backend';
 import { createRng } from '../../lib/random';
 import { langevin, LogDensityAndScore } from '../../lib/dem/langevin';
-import { potentialScaleReduction } from '../../lib/dem/chain-diagnostics';
+import { splitPotentialScaleReduction } from '../../lib/dem/chain-diagnostics';
 
 before(async () => {
   await chooseBackend();
@@ -106,10 +106,19 @@ test('the same seed gives the same chains', async () => {
   assert.deepEqual(Array.from(a.samples), Array.from(b.samples));
 });
 
-test('R̂ is 1 for chains drawn from one distribution and large for chains stuck at different levels', () => {
+test('split-R̂ is 1 for chains drawn from one distribution and large for chains stuck at different levels', () => {
   const rng = createRng(9);
   const same = Array.from({ length: 4 }, () => Array.from({ length: 400 }, () => rng.normal()));
   const apart = same.map((chain, i) => chain.map((v) => v + 5 * i));
-  assert.ok(Math.abs(potentialScaleReduction(same) - 1) < 0.02, `same: ${potentialScaleReduction(same)}`);
-  assert.ok(potentialScaleReduction(apart) > 3, `apart: ${potentialScaleReduction(apart)}`);
+  assert.ok(Math.abs(splitPotentialScaleReduction(same) - 1) < 0.02, `same: ${splitPotentialScaleReduction(same)}`);
+  assert.ok(splitPotentialScaleReduction(apart) > 3, `apart: ${splitPotentialScaleReduction(apart)}`);
+});
+
+// Chains that drift alike have equal means, so plain R̂ (chains compared whole) stays near 1; split-R̂ sees the drift.
+test('split-R̂ flags chains that all drift the same way', () => {
+  const rng = createRng(10);
+  const drifting = Array.from({ length: 4 }, () => Array.from({ length: 400 }, (_, t) => rng.normal() + t / 50));
+  assert.ok(splitPotentialScaleReduction(drifting) > 1.1, `split: ${splitPotentialScaleReduction(drifting)}`);
+  const stationary = drifting.map((chain) => chain.map((v, t) => v - t / 50));
+  assert.ok(Math.abs(splitPotentialScaleReduction(stationary) - 1) < 0.02, `stationary: ${splitPotentialScaleReduction(stationary)}`);
 });

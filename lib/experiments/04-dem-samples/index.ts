@@ -8,8 +8,8 @@ import { D, PatchInputs, SIDE, transformRows } from './inputs';
 
 export { D, SIDE, loadPatchInputs, loadTrainedRuns, transformRows } from './inputs';
 export type { PatchInputs, TrainedRun } from './inputs';
-export { chainStarts, gaussianSamplerCheck, patchStatistics, runChains } from './sampling';
-export type { ChainRun, ChainSummary, SamplerSettings, GaussianSamplerCheck } from './sampling';
+export { chainStarts, gaussianSamplerCheck, logDensityTerms, mixingVerdict, movedChains, patchStatistics, runChains, whiteNoise } from './sampling';
+export type { ChainRun, ChainSummary, SamplerSettings, GaussianSamplerCheck, LogDensityTerms } from './sampling';
 export { gaussianDsmBias, objectiveSpecs, trainWithObjective } from './objectives';
 export type { ComparisonSettings, GaussianDsmRow, ObjectiveName, ObjectiveRun, ObjectiveSpec } from './objectives';
 export { chainTracePlot, gaussianDsmPlot, holdoutCurves, patchRows, spectrumPlot } from './figures';
@@ -53,6 +53,12 @@ export function principalVariances(rows: Float32Array, inputs: PatchInputs, spac
     }
     return sum / n / (space === 'raw' ? inputs.principal.values[k] : 1);
   });
+}
+
+/** ‖v_j‖ of each filter: 1/‖v_j‖ is the distance over which its sigmoid turns. */
+export function filterNorms(model: Dem): number[] {
+  const { V } = paramArrays(model);
+  return Array.from({ length: V.length / D }, (_, j) => Math.sqrt(V.subarray(j * D, (j + 1) * D).reduce((acc, v) => acc + v * v, 0)));
 }
 
 /** The filters of a model as a flat [J, D] array, and their mean energy in a 7×7 window (noise ≈ 0.07). */

@@ -1,9 +1,10 @@
 // Notebook 04, part 1: chains of ULA and MALA on a trained DEM, started from white noise and from
 // hold-out patches in one batch, and the numbers that say whether they mixed.
 import * as tf from '@tensorflow/tfjs';
-import { potentialScaleReduction } from '../../dem/chain-diagnostics';
+import { MIXED_RHAT, splitPotentialScaleReduction } from '../../dem/chain-diagnostics';
 import { langevin, LangevinResult } from '../../dem/langevin';
-import { Dem, logDensityAndScore } from '../../dem/model';
+import { logDensityOfRows, gaussianTermOfRows, meanOf } from '../../dem/evaluate';
+import { Dem, logDensityAndScore, paramArrays } from '../../dem/model';
 import { createRng } from '../../random';
 import { showProgress } from '../../report/progress';
 import { D } from './inputs';
@@ -33,10 +34,17 @@ export interface ChainSummary {
   /** MALA: accepted share after the burn-in (ULA: none). */
   acceptance?: number;
   acceptance_min_chain?: number;
-  /** R̂ over all chains (both starts), second half of the traces. */
+  /** Split-R̂ over all chains (both starts), second half of the traces. */
   rhat_logp: number;
   rhat_variance: number;
-  /** R̂ of log p̃ over the second half of the first t steps, for growing t: how agreement grows with length. */
+  /** Both below MIXED_RHAT. */
+  mixed: boolean;
+  /** MALA: chains that accepted no proposal after the burn-in, i.e. never left their start. */
+  stuck_chains?: number;
+  /** Over the kept (second) half of each chain's log p̃ trace: the range of the chains' own means, and of their standard deviations. */
+  logp_chain_means: [number, number];
+  logp_chain_sds: [number, number];
+  /** Split-R̂ of log p̃ over the second half of the first t steps, for growing t: how agreement grows with length. */
   rhat_logp_by_length: { steps: number; rhat: number }[];
   from_noise: StartGroup;
   from_data: StartGroup;
@@ -54,11 +62,16 @@ export interface ChainRun {
 /** White-noise starts with the data's pixel scale (RMS `scale`), then hold-out patches: [2n, D]. */
 export function chainStarts(holdout: Float32Array, n: number, scale: number, seed: number): Float32Array {
   if (holdout.length < n * D) throw new Error(`chainStarts: ${n} data-started chains need ${n} hold-out patches, got ${holdout.length / D}`);
-  const rng = createRng(seed);
   const starts = new Float32Array(2 * n * D);
-  for (let i = 0; i < n * D; i++) starts[i] = scale * rng.normal();
+  starts.set(whiteNoise(n, scale, seed));
   starts.set(holdout.subarray(0, n * D), n * D);
   return starts;
+}
+
+/** n rows of white noise with standard deviation `scale`, [n, D]. */
+export function whiteNoise(n: number, scale: number, seed: number): Float32Array {
+  const rng = createRng(seed);
+  return Float32Array.from({ length: n * D }, () => scale * rng.normal());
 }
 
 function groupMeans(result: LangevinResult, from: number, to: number): StartGroup {
@@ -70,14 +83,14 @@ function groupMeans(result: LangevinResult, from: number, to: number): StartGrou
   };
 }
 
-/** R̂ at a few prefixes of the traces (each needs ≥ 4 recorded points, so its second half has 2). */
+/** Split-R̂ at a few prefixes of the traces (each needs ≥ 8 recorded points, so its second half splits into halves of 2). */
 function rhatByLength(result: LangevinResult): { steps: number; rhat: number }[] {
   const points = result.trace.step.length;
   const out: { steps: number; rhat: number }[] = [];
   for (const fraction of [0.125, 0.25, 0.5, 0.75, 1]) {
     const upTo = Math.round(points * fraction);
-    if (upTo < 4) continue;
-    out.push({ steps: result.trace.step[upTo - 1], rhat: potentialScaleReduction(result.trace.logp.map((c) => c.slice(0, upTo))) });
+    if (upTo < 8) continue;
+    out.push({ steps: result.trace.step[upTo - 1], rhat: splitPotentialScaleReduction(result.trace.logp.map((c) => c.slice(0, upTo))) });
   }
   return out;
 }
@@ -102,13 +115,24 @@ export async function runChains(
     label,
     onProgress: showProgress(),
   });
+  const rhatLogp = splitPotentialScaleReduction(result.trace.logp);
+  const levels = result.trace.logp.map((chain) => {
+    const kept = chain.slice(chain.length - Math.floor(chain.length / 2));
+    const mean = kept.reduce((a, b) => a + b, 0) / kept.length;
+    return { mean, sd: Math.sqrt(kept.reduce((acc, v) => acc + (v - mean) ** 2, 0) / (kept.length - 1)) };
+  });
+  const range = (values: number[]): [number, number] => [Math.min(...values), Math.max(...values)];
+  const rhatVariance = splitPotentialScaleReduction(result.trace.variance);
   const summary: ChainSummary = {
     method,
     step_size: result.stepSize,
     steps: settings.steps,
     chains: 2 * n,
-    rhat_logp: potentialScaleReduction(result.trace.logp),
-    rhat_variance: potentialScaleReduction(result.trace.variance),
+    rhat_logp: rhatLogp,
+    rhat_variance: rhatVariance,
+    mixed: rhatLogp < MIXED_RHAT && rhatVariance < MIXED_RHAT,
+    logp_chain_means: range(levels.map((l) => l.mean)),
+    logp_chain_sds: range(levels.map((l) => l.sd)),
     rhat_logp_by_length: rhatByLength(result),
     from_noise: groupMeans(result, 0, n),
     from_data: groupMeans(result, n, 2 * n),
@@ -117,8 +141,71 @@ export async function runChains(
   if (result.acceptance !== null && result.acceptancePerChain) {
     summary.acceptance = result.acceptance;
     summary.acceptance_min_chain = Math.min(...result.acceptancePerChain);
+    summary.stuck_chains = result.acceptancePerChain.filter((a) => a === 0).length;
   }
   return { result, summary, fromNoise: result.samples.slice(0, n * D), fromData: result.samples.slice(n * D) };
+}
+
+/**
+ * One sentence per chain run, from its numbers: whether split-R̂ of log p̃ and of the pixel variance is below
+ * MIXED_RHAT, where the noise- and data-started halves ended, and how many chains never moved.
+ */
+export function mixingVerdict(model: string, s: ChainSummary): string {
+  const rhats = `split-R̂ ${s.rhat_logp.toFixed(2)} for log p̃ and ${s.rhat_variance.toFixed(2)} for the pixel variance`;
+  const ends = `chains from white noise end at mean log p̃ ${s.from_noise.final_logp_mean.toFixed(0)} (pixel variance ${s.from_noise.final_variance_mean.toFixed(3)}), chains from hold-out patches at ${s.from_data.final_logp_mean.toFixed(0)} (${s.from_data.final_variance_mean.toFixed(3)})`;
+  const stuck = s.stuck_chains ? `; ${s.stuck_chains} of ${s.chains} chains accepted no proposal after the burn-in and never left their start` : '';
+  const verdict = s.mixed
+    ? `mixed by split-R̂ < ${MIXED_RHAT}`
+    : `NOT mixed (split-R̂ ≥ ${MIXED_RHAT}): these are the chains' states after ${s.steps} steps, not independent samples of the model`;
+  const [low, high] = s.logp_chain_means;
+  const [sdLow, sdHigh] = s.logp_chain_sds;
+  const levels = `Over the kept half each chain's own mean log p̃ lies between ${low.toFixed(0)} and ${high.toFixed(0)}, while a chain fluctuates about its mean by ${sdLow.toFixed(0)}–${sdHigh.toFixed(0)} (standard deviation)`;
+  const growth = s.rhat_logp_by_length.map((r) => `${r.rhat.toFixed(2)} at ${r.steps}`).join(', ');
+  const trend =
+    s.rhat_logp_by_length.length >= 2
+      ? s.rhat_logp_by_length[s.rhat_logp_by_length.length - 1].rhat < 0.9 * s.rhat_logp_by_length[Math.floor(s.rhat_logp_by_length.length / 2)].rhat
+      : false;
+  const why = s.mixed
+    ? ''
+    : ` ${levels}${high - low > 2 * sdHigh ? ': the chains sit at different levels and do not trade places within the run' : ''}; split-R̂ of log p̃ as the chains grow: ${growth} steps (${trend ? 'still falling: longer chains should help' : 'not falling: longer chains at this η will not fix it'}).`;
+  return `${model}, ${s.method.toUpperCase()} (${s.chains} chains × ${s.steps} steps, η = ${s.step_size.toPrecision(2)}${s.acceptance !== undefined ? `, acceptance ${(100 * s.acceptance).toFixed(0)}%` : ''}): ${rhats} — ${verdict}; ${ends}${stuck}.${why}`;
+}
+
+/** The final states of the MALA chains that accepted at least one proposal after the burn-in, [n, dims] (all of them for ULA; empty when none moved). */
+export function movedChains(result: LangevinResult, dims: number): Float32Array {
+  if (!result.acceptancePerChain) return result.samples;
+  const moved = result.acceptancePerChain.flatMap((rate, c) => (rate > 0 ? [c] : []));
+  const out = new Float32Array(moved.length * dims);
+  moved.forEach((c, i) => out.set(result.samples.subarray(c * dims, (c + 1) * dims), i * dims));
+  return out;
+}
+
+export interface LogDensityTerms {
+  /** Means over the rows of log p̃ and of its three terms: −‖x‖²/2σ², bᵀx and the network's Σ softplus(uₖ). */
+  logp: number;
+  gaussian: number;
+  linear: number;
+  network: number;
+  /** Mean ‖x‖² (the chains' and patches' squared distance from the origin). */
+  squared_norm: number;
+}
+
+/** log p̃ of a set of rows split into its terms, averaged over the rows: where a model's density comes from. */
+export function logDensityTerms(model: Dem, rows: Float32Array): LogDensityTerms {
+  const n = rows.length / D;
+  if (n < 1 || !Number.isInteger(n)) throw new Error(`logDensityTerms: ${rows.length} values is not a whole, non-empty number of rows of ${D}`);
+  const logp = logDensityOfRows(model, rows);
+  const gaussian = gaussianTermOfRows(model, rows);
+  const b = paramArrays(model).b;
+  const linear = Float64Array.from({ length: n }, (_, r) => b.reduce((acc, bj, j) => acc + bj * rows[r * D + j], 0));
+  const squared = Float64Array.from(gaussian, (g) => -2 * model.config.sigma ** 2 * g);
+  return {
+    logp: meanOf(logp),
+    gaussian: meanOf(gaussian),
+    linear: meanOf(linear),
+    network: meanOf(Float64Array.from(logp, (v, r) => v - gaussian[r] - linear[r])),
+    squared_norm: meanOf(squared),
+  };
 }
 
 /** Statistics of a set of patches in the same terms as the chains: mean log p̃ under the model and mean pixel variance. */

@@ -36,8 +36,11 @@ export function evenExcess(model: Dem, direction: ArrayLike<number>, ts: readonl
   return ts.map((t, i) => 0.5 * (logp[2 * i] + logp[2 * i + 1]) - atOrigin + (t * t * squaredNorm) / (2 * model.config.sigma ** 2));
 }
 
-/** A one-input model's density normalised on `points` even steps over [from, to] (trapezoid rule). */
-export function normalisedDensity1D(model: Dem, from: number, to: number, points: number): { x: Float64Array; density: Float64Array } {
+/**
+ * A one-input model's density normalised on `points` even steps over [from, to] (trapezoid rule), as a
+ * function that reads it at the grid point nearest to a value in [from, to].
+ */
+export function normalisedDensity1D(model: Dem, from: number, to: number, points: number): (value: number) => number {
   if (model.config.inputs !== 1) throw new Error(`normalisedDensity1D: the model has ${model.config.inputs} inputs, expected 1`);
   if (!(to > from) || !Number.isInteger(points) || points < 3) {
     throw new Error(`normalisedDensity1D: expected from < to and an integer number of points ≥ 3, got [${from}, ${to}] with ${points}`);
@@ -48,7 +51,11 @@ export function normalisedDensity1D(model: Dem, from: number, to: number, points
   const peak = logp.reduce((m, v) => Math.max(m, v), -Infinity);
   const unnormalised = logp.map((v) => Math.exp(v - peak));
   const Z = step * (unnormalised.reduce((sum, v) => sum + v, 0) - 0.5 * (unnormalised[0] + unnormalised[points - 1]));
-  return { x, density: unnormalised.map((v) => v / Z) };
+  const density = unnormalised.map((v) => v / Z);
+  return (value: number) => {
+    if (!(value >= from && value <= to)) throw new Error(`normalisedDensity1D: ${value} lies outside the grid [${from}, ${to}]`);
+    return density[Math.round((value - from) / step)];
+  };
 }
 
 /** n draws of a zero-mean Laplace with the given variance: scale·(E₁ − E₂), E exponential, scale √(variance/2). */

@@ -21,8 +21,7 @@ function randomDem(inputs: number, scale: number, seed: number, sigma = 1): Dem 
 
 /** The model's normalised density on [−15, 15] in steps of 0.005, read at x. */
 function densityAt(model: Dem): (x: number) => number {
-  const { density } = normalisedDensity1D(model, -15, 15, 6001);
-  return (x) => density[Math.round((x + 15) / 0.005)];
+  return normalisedDensity1D(model, -15, 15, 6001);
 }
 
 test('along every line through the origin the network only lifts the density relative to the Gaussian term', () => {
@@ -82,11 +81,12 @@ test('fitted by score matching to a Laplace of variance 1 with σ = 1, the model
   model.dispose();
 });
 
-test('the 1-D density refuses models with more inputs and empty ranges', () => {
+test('the 1-D density refuses models with more inputs, empty ranges and points off its grid', () => {
   const model = randomDem(2, 1, 1);
   assert.throws(() => normalisedDensity1D(model, -1, 1, 10), /the model has 2 inputs, expected 1/);
   model.dispose();
   const one = randomDem(1, 1, 1);
   assert.throws(() => normalisedDensity1D(one, 1, 1, 10), /expected from < to and an integer number of points ≥ 3, got \[1, 1\] with 10/);
+  assert.throws(() => normalisedDensity1D(one, -1, 1, 11)(2), /2 lies outside the grid \[-1, 1\]/);
   one.dispose();
 });

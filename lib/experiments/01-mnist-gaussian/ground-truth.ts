@@ -163,17 +163,19 @@ export function groundTruthStudy(truth: SparsePrecision, settings: GroundTruthSe
       const fit = fitNceAdaptive(X, n, structure, { ...settings.adaptive, init, seed: settings.seed + 2 });
       record('nce-adaptive', n, { precision: fit.precision, iterations: fit.rounds.length, converged: fit.converged, seconds: fit.seconds });
     }
-    // The dense second moment costs D² per row: formed only for the NCE noise that needs it.
-    const S = runs('nce', n) ? withRidge(secondMomentDense(X, n, D), D, settings.noiseRidge) : new Float64Array(0);
-    for (const nu of runs('nce', n) ? settings.nus : []) {
-      const problem = prepareNce(X, n, S, Math.round(nu * n), settings.seed + 1);
-      if (nu === settings.nus[0]) recordNoiseExcess(results, truth, problem);
-      record(`nce-nu${nu}`, n, fitNceFullBatch(problem, structure, { ...options, init }));
-    }
-    if (runs('nce', n) && settings.otherRowsNoise) {
-      const other = withRidge(secondMomentDense(all.subarray(largest * D, (largest + n) * D), n, D), D, settings.noiseRidge);
-      const nu = settings.nus[0];
-      record(`nce-nu${nu}-other-rows`, n, fitNceFullBatch(prepareNce(X, n, other, Math.round(nu * n), settings.seed + 1), structure, { ...options, init }));
+    if (runs('nce', n)) {
+      // The dense second moment costs D² per row: formed only for the NCE noise that needs it.
+      const S = withRidge(secondMomentDense(X, n, D), D, settings.noiseRidge);
+      for (const nu of settings.nus) {
+        const problem = prepareNce(X, n, S, Math.round(nu * n), settings.seed + 1);
+        if (nu === settings.nus[0]) recordNoiseExcess(results, truth, problem);
+        record(`nce-nu${nu}`, n, fitNceFullBatch(problem, structure, { ...options, init }));
+      }
+      if (settings.otherRowsNoise) {
+        const other = withRidge(secondMomentDense(all.subarray(largest * D, (largest + n) * D), n, D), D, settings.noiseRidge);
+        const nu = settings.nus[0];
+        record(`nce-nu${nu}-other-rows`, n, fitNceFullBatch(prepareNce(X, n, other, Math.round(nu * n), settings.seed + 1), structure, { ...options, init }));
+      }
     }
     if (runs('cnce', n)) record('cnce', n, fitCnceFullBatch(X, n, structure, { ...options, init, kappa: settings.kappa, seed: settings.seed + 3 }));
   }

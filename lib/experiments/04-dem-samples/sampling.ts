@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { MIXED_RHAT, splitPotentialScaleReduction } from '../../dem/chain-diagnostics';
 import { langevin, LangevinResult } from '../../dem/langevin';
-import { logDensityOfRows, gaussianTermOfRows, meanOf } from '../../dem/evaluate';
+import { logDensityOfRows, gaussianTermOfRows, meanOf, summarize } from '../../dem/evaluate';
 import { Dem, logDensityAndScore, paramArrays } from '../../dem/model';
 import { createRng } from '../../random';
 import { showProgress } from '../../report/progress';
@@ -116,11 +116,7 @@ export async function runChains(
     onProgress: showProgress(),
   });
   const rhatLogp = splitPotentialScaleReduction(result.trace.logp);
-  const levels = result.trace.logp.map((chain) => {
-    const kept = chain.slice(chain.length - Math.floor(chain.length / 2));
-    const mean = kept.reduce((a, b) => a + b, 0) / kept.length;
-    return { mean, sd: Math.sqrt(kept.reduce((acc, v) => acc + (v - mean) ** 2, 0) / (kept.length - 1)) };
-  });
+  const levels = result.trace.logp.map((chain) => summarize(chain.slice(chain.length - Math.floor(chain.length / 2))));
   const range = (values: number[]): [number, number] => [Math.min(...values), Math.max(...values)];
   const rhatVariance = splitPotentialScaleReduction(result.trace.variance);
   const summary: ChainSummary = {
@@ -132,7 +128,7 @@ export async function runChains(
     rhat_variance: rhatVariance,
     mixed: rhatLogp < MIXED_RHAT && rhatVariance < MIXED_RHAT,
     logp_chain_means: range(levels.map((l) => l.mean)),
-    logp_chain_sds: range(levels.map((l) => l.sd)),
+    logp_chain_sds: range(levels.map((l) => l.std)),
     rhat_logp_by_length: rhatByLength(result),
     from_noise: groupMeans(result, 0, n),
     from_data: groupMeans(result, n, 2 * n),

@@ -2,7 +2,7 @@
 // cell or notebook reloads them instead of training again.
 import { ArrayRecord, hasArrays, loadArrays, saveArrays } from '../report/artifacts';
 import { RunSize, runSize } from '../report/size';
-import { Dem, demFromArrays, paramArrays, PARAM_NAMES } from './model';
+import { Dem, demFromArrays, FEATURE_UNITS, paramArrays, PARAM_NAMES } from './model';
 import { TrainHistory } from './train';
 
 /** The artifact name of a run, e.g. "dem-whitened-sigma1". */
@@ -34,6 +34,7 @@ export function saveDem(run: string, model: Dem, history: TrainHistory, size: Ru
     b: { data: values.b, shape: [D] },
     c: { data: values.c, shape: [K] },
     sigma: { data: Float64Array.of(sigma), shape: [1] },
+    unit: { data: Float64Array.of(FEATURE_UNITS.indexOf(model.config.unit ?? 'sigmoid')), shape: [1] },
     train_loss: { data: Float64Array.from(history.trainLoss), shape: [history.trainLoss.length] },
     holdout_loss: { data: Float64Array.from(history.holdoutLoss), shape: [history.holdoutLoss.length] },
     history: { data: Float64Array.from(HISTORY_NUMBERS, (key) => history[key]), shape: [HISTORY_NUMBERS.length] },
@@ -54,8 +55,11 @@ export function loadDem(run: string, size: RunSize = runSize()): { model: Dem; h
   }
   const [J, D] = record.V.shape;
   const K = record.W.shape[0];
+  // Checkpoints saved before the first layer had a choice have no "unit": they are sigmoid models.
+  const unit = record.unit ? FEATURE_UNITS[record.unit.data[0]] : 'sigmoid';
+  if (unit === undefined) throw new Error(`loadDem("${run}"): unknown feature unit code ${record.unit.data[0]}`);
   const model = demFromArrays(
-    { inputs: D, features: J, units: K, sigma: record.sigma.data[0] },
+    { inputs: D, features: J, units: K, sigma: record.sigma.data[0], ...(unit === 'sigmoid' ? {} : { unit }) },
     { V: record.V.data as Float32Array, W: record.W.data as Float32Array, b: record.b.data as Float32Array, c: record.c.data as Float32Array },
   );
   const numbers = record.history.data;

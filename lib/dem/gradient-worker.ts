@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { chooseBackend } from '../backend';
 import { serveRequests } from '../parallel/serve';
-import { demFromArrays, Dem, PARAM_NAMES } from './model';
+import { demFromArrays, Dem, FEATURE_UNITS, PARAM_NAMES } from './model';
 import { smLossAndGradient } from './score-matching';
 import { SCALARS, SharedLayout, layoutViews } from './parallel-layout';
 
@@ -15,6 +15,7 @@ void serveRequests(async (layout: SharedLayout) => {
   return () => {
     const rows = views.scalars[SCALARS.rows];
     model.config.sigma = views.scalars[SCALARS.sigma];
+    model.config.unit = FEATURE_UNITS[views.scalars[SCALARS.unit]];
     tf.tidy(() => PARAM_NAMES.forEach((name) => (model.params[name] as tf.Variable).assign(tf.tensor(views.params[name], model.params[name].shape))));
     tf.tidy(() => {
       const x = tf.tensor2d(views.rows.subarray(0, rows * D), [rows, D]);

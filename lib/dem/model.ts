@@ -1,12 +1,14 @@
 // The deep energy model (DEM) of Exercise 2, readable top to bottom:
 //
-//   log p(x) = −‖x‖²/(2σ²) + bᵀx + Σₖ softplus(uₖ),   a = Vx,  h = sigmoid(a),  u = Wh + c
+//   log p(x) = −‖x‖²/(2σ²) + bᵀx + Σₖ softplus(uₖ),   a = Vx,  h = g(a),  u = Wh + c
 //
-// with V ∈ R^{J×D} (filters), W ∈ R^{K×J}, b ∈ R^D, c ∈ R^K; the density is unnormalised.
+// with V ∈ R^{J×D} (filters), W ∈ R^{K×J}, b ∈ R^D, c ∈ R^K; the density is unnormalised. The homework's
+// first layer is g = sigmoid; notebook 03 also trains the one labelled change g = log cosh (an even
+// function, so a unit can sharpen the density's peak: see ./peak for why the sigmoid cannot).
 // Score and Laplacian are written out analytically (derivation in notebook 03):
-//   ∇ₓ log p = −x/σ² + b + Vᵀ(s ⊙ r),            s = h(1−h),  r = Wᵀ sigmoid(u)
+//   ∇ₓ log p = −x/σ² + b + Vᵀ(s ⊙ r),            s = g'(a),  r = Wᵀ sigmoid(u)
 //   Δₓ log p = −D/σ² + Σⱼ ‖vⱼ‖² h''ⱼ rⱼ + Σₖ sigmoid'(uₖ) AₖGAₖᵀ,
-//              h'' = s(1−2h),  Aₖ = wₖ ⊙ s,  G = VVᵀ (J×J)
+//              h'' = g''(a),  Aₖ = wₖ ⊙ s,  G = VVᵀ (J×J)
 // The last term costs O(K·J²) per sample through the Gram matrix G, instead of O(K·J·D) through
 // ‖Vᵀ(wₖ ⊙ s)‖². Score matching (Hyvärinen 2005) minimises mean[½‖∇ₓ log p‖² + Δₓ log p].
 // Row convention: a batch x is [N, D]; every per-sample quantity is a row.
@@ -15,11 +17,17 @@ import * as tf from '@tensorflow/tfjs';
 import { createRng, normalArray } from '../random';
 import { matMul } from '../tf/matmul';
 
+/** The first layer's function g: the homework's sigmoid, or the even log cosh. */
+export type FeatureUnit = 'sigmoid' | 'log-cosh';
+export const FEATURE_UNITS: readonly FeatureUnit[] = ['sigmoid', 'log-cosh'];
+
 export interface DemConfig {
   /** D: input dimension (784 for 28×28 patches). */
   inputs: number;
-  /** J: number of sigmoid features (filters vⱼ, the rows of V). */
+  /** J: number of features hⱼ = g(vⱼᵀx) (filters vⱼ, the rows of V). */
   features: number;
+  /** g of the features (default 'sigmoid', the homework's model). */
+  unit?: FeatureUnit;
   /** K: number of softplus units on top of the features. */
   units: number;
   /** σ of the Gaussian term; score matching wants σ² ≈ the data's mean pixel variance. */
@@ -73,6 +81,9 @@ function checkConfig(config: DemConfig): void {
   }
   if (!(config.sigma > 0) || !Number.isFinite(config.sigma)) {
     throw new Error(`DEM config: sigma must be a positive finite number, got ${config.sigma}`);
+  }
+  if (config.unit !== undefined && !FEATURE_UNITS.includes(config.unit)) {
+    throw new Error(`DEM config: unit must be one of ${FEATURE_UNITS.join(', ')}, got ${JSON.stringify(config.unit)}`);
   }
 }
 
@@ -131,21 +142,51 @@ export function stableSoftplus(u: tf.Tensor): tf.Tensor {
   return tf.add(tf.relu(u), tf.log1p(tf.exp(tf.neg(tf.abs(u)))));
 }
 
-/** The hidden layers, shared by log p, the score and the Laplacian. */
-function hidden(model: Dem, x: tf.Tensor2D) {
-  const { V, W, c } = model.params;
-  const a = matMul(x, V, false, true); // [N, J]
-  const h = tf.sigmoid(a); // g(x) = sigmoid(Vx)
-  const u = tf.add(matMul(h, W, false, true), c); // [N, K]
-  return { a, h, u };
-}
-
 /**
  * sigmoid'(z) = sigmoid(z)·sigmoid(−z), which equals h(1−h) but keeps its relative precision when the
  * sigmoid saturates (1 − h cancels to 0 in float32 already at z ≈ 17, and loses digits long before).
  */
 export function sigmoidSlope(z: tf.Tensor): tf.Tensor {
   return tf.mul(tf.sigmoid(z), tf.sigmoid(tf.neg(z)));
+}
+
+/** g and its first three derivatives at the pre-activations a (call inside tf.tidy). */
+export interface FeatureValues {
+  h: tf.Tensor;
+  /** g'(a) */
+  s: tf.Tensor;
+  /** g''(a) */
+  h2: tf.Tensor;
+  /** g'''(a), which only the score-matching gradient needs */
+  h3: tf.Tensor;
+}
+
+/**
+ * The features of the pre-activations a. `adjustSlope` may change g' before the higher derivatives are
+ * formed from it (the SM gradient flushes a saturated sigmoid's subnormal slopes to 0, see ./score-matching).
+ * For log cosh: g = |a| + log1p(e^(−2|a|)) − ln 2 (no overflow), g' = tanh a, g'' = 1 − tanh² a (exactly 0
+ * in float32 beyond |a| ≈ 9, never subnormal), g''' = −2 g' g''.
+ */
+export function featureValues(unit: FeatureUnit | undefined, a: tf.Tensor, adjustSlope: (s: tf.Tensor) => tf.Tensor = (s) => s): FeatureValues {
+  if (unit === 'log-cosh') {
+    const size = tf.abs(a);
+    const h = tf.sub(tf.add(size, tf.log1p(tf.exp(tf.mul(size, -2)))), Math.LN2);
+    const s = adjustSlope(tf.tanh(a));
+    const h2 = tf.sub(1, tf.square(s));
+    return { h, s, h2, h3: tf.mul(tf.mul(s, h2), -2) };
+  }
+  const h = tf.sigmoid(a);
+  const s = adjustSlope(sigmoidSlope(a)); // h(1−h)
+  return { h, s, h2: tf.mul(s, tf.sub(1, tf.mul(2, h))), h3: tf.mul(s, tf.sub(1, tf.mul(6, s))) };
+}
+
+/** The hidden layers, shared by log p, the score and the Laplacian. */
+function hidden(model: Dem, x: tf.Tensor2D) {
+  const { V, W, c } = model.params;
+  const a = matMul(x, V, false, true); // [N, J]
+  const features = featureValues(model.config.unit, a); // h = g(Vx)
+  const u = tf.add(matMul(features.h, W, false, true), c); // [N, K]
+  return { ...features, u };
 }
 
 /** Unnormalised log p(x) per row: [N]. */
@@ -166,9 +207,7 @@ export function scoreAndLaplacian(model: Dem, x: tf.Tensor2D): { score: tf.Tenso
     const { V, W, b } = model.params;
     const { inputs: D, features: J, units: K, sigma } = model.config;
     const N = x.shape[0];
-    const { a, h, u } = hidden(model, x);
-    const s = sigmoidSlope(a); // sigmoid'(a) = h(1−h), [N, J]
-    const h2 = tf.mul(s, tf.sub(1, tf.mul(2, h))); // sigmoid''(a) = s(1−2h), [N, J]
+    const { s, h2, u } = hidden(model, x); // g'(a), g''(a): [N, J]
     const p = tf.sigmoid(u); // softplus'(u), [N, K]
     const p1 = sigmoidSlope(u); // softplus''(u) = p(1−p), [N, K]
     const r = matMul(p, W); // Wᵀ sigmoid(u) per row, [N, J]
@@ -195,11 +234,11 @@ export function logDensityAndScore(model: Dem, x: tf.Tensor2D): { logp: tf.Tenso
   return tf.tidy(() => {
     const { V, W, b } = model.params;
     const sigma = model.config.sigma;
-    const { a, u } = hidden(model, x);
+    const { s, u } = hidden(model, x);
     const quadratic = tf.div(tf.sum(tf.square(x), 1), -2 * sigma ** 2);
     const logp = tf.addN([quadratic, tf.sum(tf.mul(x, b), 1), tf.sum(stableSoftplus(u), 1)]) as tf.Tensor1D;
     const r = matMul(tf.sigmoid(u), W); // Wᵀ sigmoid(u) per row, [N, J]
-    const score = tf.add(tf.add(tf.div(x, -(sigma ** 2)), b), matMul(tf.mul(sigmoidSlope(a), r), V)) as tf.Tensor2D;
+    const score = tf.add(tf.add(tf.div(x, -(sigma ** 2)), b), matMul(tf.mul(s, r), V)) as tf.Tensor2D;
     return { logp, score };
   });
 }

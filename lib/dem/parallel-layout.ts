@@ -1,6 +1,7 @@
 // Shared memory between the main thread and one gradient worker (./gradient-worker), besides the
 // pool's own control slots (../parallel/pool):
-//   scalars Float64 [σ, rows]                      — σ of the current model, rows in this request
+//   scalars Float64 [σ, rows, unit]                — σ and feature unit (index in FEATURE_UNITS) of the
+//                                                    current model, rows in this request
 //   params  Float32 V, W, b, c                     — written by the main thread before each request
 //                                                    (one buffer shared by all workers)
 //   grads   Float32 V, W, b, c                     — the worker's mean gradient over its rows
@@ -8,7 +9,7 @@
 //   rows    Float32 [capacity, D]                  — the worker's share of the batch
 import { DemConfig, ParamName, PARAM_NAMES } from './model';
 
-export const SCALARS = { sigma: 0, rows: 1 } as const;
+export const SCALARS = { sigma: 0, rows: 1, unit: 2 } as const;
 
 export interface SharedLayout {
   config: DemConfig;
@@ -50,7 +51,7 @@ export function createLayout(config: DemConfig, capacity: number, paramBuffer: S
     config: { ...config },
     capacity,
     paramBuffer,
-    scalarBuffer: new SharedArrayBuffer(8 * 2),
+    scalarBuffer: new SharedArrayBuffer(8 * Object.keys(SCALARS).length),
     gradBuffer: new SharedArrayBuffer(4 * totalParams(config)),
     termBuffer: new SharedArrayBuffer(4 * 3),
     rowBuffer: new SharedArrayBuffer(4 * capacity * config.inputs),

@@ -8,7 +8,7 @@
 // and no event-loop round trip.
 import * as tf from '@tensorflow/tfjs';
 import { startPool, threadCount, WorkerPool } from '../parallel/pool';
-import { Dem, DemConfig, PARAM_NAMES } from './model';
+import { Dem, DemConfig, FEATURE_UNITS, PARAM_NAMES } from './model';
 import { smLossAndGradient, SmGradient } from './score-matching';
 import { LayoutViews, SCALARS, createLayout, createParamBuffer, layoutViews } from './parallel-layout';
 
@@ -86,6 +86,7 @@ export function batchGradient(model: Dem, rows: Float32Array, gradients: Gradien
     const [from, to] = [bounds[w + 1], bounds[w + 2]];
     views.rows.set(rows.subarray(from * D, to * D));
     views.scalars[SCALARS.sigma] = model.config.sigma;
+    views.scalars[SCALARS.unit] = FEATURE_UNITS.indexOf(model.config.unit ?? 'sigmoid');
     views.scalars[SCALARS.rows] = to - from;
     gradients.pool.request(w);
   });

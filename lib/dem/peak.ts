@@ -13,9 +13,14 @@ import * as tf from '@tensorflow/tfjs';
 import { Dem, logDensity } from './model';
 import { Rng } from '../random';
 
-/** log of the bound (2πσ²)^(−D/2) on the normalised model density at the origin. */
+/**
+ * log of the bound (2πσ²)^(−D/2) on the normalised model density at the origin. It holds for the
+ * homework's sigmoid features only: an even g (log cosh) makes hₖ even along the line, and a unit with a
+ * negative weight then lowers the density away from the origin (evenExcess < 0), which is its purpose.
+ */
 export function logOriginDensityBound(model: Dem): number {
-  const { sigma, inputs } = model.config;
+  const { sigma, inputs, unit } = model.config;
+  if (unit !== undefined && unit !== 'sigmoid') throw new Error(`logOriginDensityBound: the bound holds for sigmoid features, not "${unit}"`);
   return -0.5 * inputs * Math.log(2 * Math.PI * sigma * sigma);
 }
 

@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRng } from '../random';
 import { matMul } from '../tf/matmul';
-import { Dem, PARAM_NAMES, sigmoidSlope } from './model';
+import { Dem, PARAM_NAMES, featureValues, sigmoidSlope } from './model';
 import { DemObjective, ObjectiveGradient } from './objective';
 
 function checkProjections(model: Dem, x: tf.Tensor2D, v: tf.Tensor2D): void {
@@ -27,9 +27,7 @@ export function scoreAndCurvature(model: Dem, x: tf.Tensor2D, v: tf.Tensor2D): {
     const { V, W, b, c } = model.params;
     const sigma = model.config.sigma;
     const a = matMul(x, V, false, true); // [N, J]
-    const h = tf.sigmoid(a);
-    const s = sigmoidSlope(a); // h(1−h)
-    const h2 = tf.mul(s, tf.sub(1, tf.mul(2, h))); // h''
+    const { h, s, h2 } = featureValues(model.config.unit, a); // g, g', g''
     const u = tf.add(matMul(h, W, false, true), c); // [N, K]
     const p1 = sigmoidSlope(u); // p(1−p)
     const r = matMul(tf.sigmoid(u), W); // [N, J]

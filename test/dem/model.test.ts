@@ -61,6 +61,32 @@ test('score and Laplacian stay exact when the sigmoids saturate', () => {
   assert.ok(errors.laplacian < LAPLACIAN_TOLERANCE, `Laplacian error ${errors.laplacian}`);
 });
 
+test('score and Laplacian match the differences with the even first layer g = log cosh, graded and saturated', () => {
+  const config: DemConfig = { ...SMALL, unit: 'log-cosh' };
+  for (const [seed, V] of [
+    [31, 0.5],
+    [33, 4],
+  ]) {
+    const p = randomParams(config, seed, { V, W: 2, b: 0.3, c: 0.5 });
+    const errors = compareWithDifferences(p, randomInputs(ROWS, config.inputs, seed + 1));
+    assert.ok(errors.score < SCORE_TOLERANCE, `V scale ${V}: score error ${errors.score}`);
+    assert.ok(errors.laplacian < LAPLACIAN_TOLERANCE, `V scale ${V}: Laplacian error ${errors.laplacian}`);
+  }
+});
+
+test('log p with g = log cosh matches the float64 formula, also where cosh would overflow float32', () => {
+  const config: DemConfig = { ...SMALL, unit: 'log-cosh' };
+  const p = randomParams(config, 35, { V: 20, W: 2, b: 0.3, c: 1 }); // pre-activations of about 100
+  const model = toModel(p);
+  const x = randomInputs(ROWS, config.inputs, 36);
+  const values = logDensity(model, rowsTensor(x, config.inputs)).dataSync();
+  for (let i = 0; i < ROWS; i++) {
+    const exact = logp64(p, x.subarray(i * config.inputs, (i + 1) * config.inputs));
+    assert.ok(Math.abs(values[i] - exact) <= 1e-5 * Math.max(1, Math.abs(exact)), `row ${i}: ${values[i]} vs ${exact}`);
+  }
+  model.dispose();
+});
+
 test('the analytic score equals tf.grad of log p', () => {
   const p = randomParams(SMALL, 7, { V: 0.5, W: 1, b: 0.3, c: 0.5 });
   const model = toModel(p);

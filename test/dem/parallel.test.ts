@@ -36,6 +36,18 @@ test('the gradient split across two threads equals the single-thread gradient', 
   model.dispose();
 });
 
+test("the workers follow each model's feature unit: one pool serves log-cosh and sigmoid models", async () => {
+  const pool = await gradientPool(CONFIG, 256, 2);
+  const rows = Float32Array.from(randomInputs(128, CONFIG.inputs, 56));
+  for (const unit of ['log-cosh', 'sigmoid'] as const) {
+    const model = createDem({ ...CONFIG, unit }, { seed: 57, wScale: 3 });
+    assert.equal(await gradientPool(model.config, 256, 2), pool, 'the same workers serve both units');
+    const error = relativeError(batchGradient(model, rows, pool).grads.V.dataSync(), batchGradient(model, rows, null).grads.V.dataSync());
+    assert.ok(error < 1e-5, `${unit}: gradient of V ${error}`);
+    model.dispose();
+  }
+});
+
 test('two-thread training is deterministic for a seed', async () => {
   const train = Float32Array.from(randomInputs(512, CONFIG.inputs, 53));
   const run = async () => {

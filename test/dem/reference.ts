@@ -15,6 +15,7 @@ export interface Params64 {
 
 const sigmoid = (a: number) => (a >= 0 ? 1 / (1 + Math.exp(-a)) : Math.exp(a) / (1 + Math.exp(a)));
 const softplus = (u: number) => Math.max(u, 0) + Math.log1p(Math.exp(-Math.abs(u)));
+const logCosh = (a: number) => Math.log(Math.cosh(a)); // inputs here stay far below cosh's overflow
 
 export function logp64(p: Params64, x: ArrayLike<number>): number {
   const { inputs: D, features: J, units: K, sigma } = p.config;
@@ -24,7 +25,7 @@ export function logp64(p: Params64, x: ArrayLike<number>): number {
   for (let j = 0; j < J; j++) {
     let a = 0;
     for (let d = 0; d < D; d++) a += p.V[j * D + d] * x[d];
-    h[j] = sigmoid(a);
+    h[j] = p.config.unit === 'log-cosh' ? logCosh(a) : sigmoid(a);
   }
   for (let k = 0; k < K; k++) {
     let u = p.c[k];

@@ -16,6 +16,18 @@ const TOLERANCE = 1e-5;
 const CASES: { name: string; config: DemConfig; scales: { V: number; W: number; b: number; c: number }; rows: number }[] = [
   { name: 'small, graded sigmoids', config: { inputs: 12, features: 5, units: 4, sigma: 0.7 }, scales: { V: 0.5, W: 1, b: 0.3, c: 0.5 }, rows: 9 },
   { name: 'small, saturated sigmoids', config: { inputs: 12, features: 5, units: 4, sigma: 0.7 }, scales: { V: 4, W: 3, b: 0.3, c: 0.5 }, rows: 9 },
+  {
+    name: 'small, g = log cosh, graded',
+    config: { inputs: 12, features: 5, units: 4, sigma: 0.7, unit: 'log-cosh' },
+    scales: { V: 0.5, W: 1, b: 0.3, c: 0.5 },
+    rows: 9,
+  },
+  {
+    name: 'small, g = log cosh, saturated',
+    config: { inputs: 12, features: 5, units: 4, sigma: 0.7, unit: 'log-cosh' },
+    scales: { V: 4, W: 3, b: 0.3, c: 0.5 },
+    rows: 9,
+  },
   { name: 'notebook size, σ = 0.1', config: { inputs: 784, features: 64, units: 64, sigma: 0.1 }, scales: { V: 0.05, W: 1, b: 0.1, c: 0.5 }, rows: 48 },
 ];
 

@@ -159,25 +159,27 @@ test('an overflowing loss stops training with an error naming the run, epoch, st
   model.dispose();
 });
 
-test('saved parameters and loss curves reload without retraining', async () => {
-  const D = 12;
-  const train = gaussianRows(256, new Array(D).fill(0), new Array(D).fill(1), 45);
-  const model = createDem({ inputs: D, features: 4, units: 3, sigma: 0.5 }, { seed: 46 });
-  const history = await trainDem(model, train, train, { run: 'roundtrip', epochs: 2, batchSize: 64, learningRate: 0.01, seed: 47, threads: 1 });
-  const run = 'test-roundtrip';
-  saveDem(run, model, history, 'quick');
-  try {
-    const loaded = loadDem(run, 'quick');
-    assert.deepEqual(loaded.model.config, model.config);
-    assert.deepEqual(logDensityOfRows(loaded.model, train), logDensityOfRows(model, train));
-    assert.deepEqual(loaded.history.holdoutLoss, history.holdoutLoss);
-    assert.equal(loaded.history.epochs, 2);
-    loaded.model.dispose();
-  } finally {
-    for (const ext of ['.json', '.bin']) fs.rmSync(artifactPath(checkpointName(run), 'quick') + ext, { force: true });
-  }
-  model.dispose();
-});
+for (const unit of [undefined, 'log-cosh'] as const) {
+  test(`saved parameters, feature unit and loss curves reload without retraining (${unit ?? 'sigmoid'})`, async () => {
+    const D = 12;
+    const train = gaussianRows(256, new Array(D).fill(0), new Array(D).fill(1), 45);
+    const model = createDem({ inputs: D, features: 4, units: 3, sigma: 0.5, ...(unit ? { unit } : {}) }, { seed: 46 });
+    const history = await trainDem(model, train, train, { run: 'roundtrip', epochs: 2, batchSize: 64, learningRate: 0.01, seed: 47, threads: 1 });
+    const run = 'test-roundtrip';
+    saveDem(run, model, history, 'quick');
+    try {
+      const loaded = loadDem(run, 'quick');
+      assert.deepEqual(loaded.model.config, model.config);
+      assert.deepEqual(logDensityOfRows(loaded.model, train), logDensityOfRows(model, train));
+      assert.deepEqual(loaded.history.holdoutLoss, history.holdoutLoss);
+      assert.equal(loaded.history.epochs, 2);
+      loaded.model.dispose();
+    } finally {
+      for (const ext of ['.json', '.bin']) fs.rmSync(artifactPath(checkpointName(run), 'quick') + ext, { force: true });
+    }
+    model.dispose();
+  });
+}
 
 test('training rejects data that is not whole rows, and batches larger than the data', async () => {
   const model = createDem({ inputs: 10, features: 4, units: 3, sigma: 1 }, { seed: 48 });

@@ -105,23 +105,36 @@ export function covarianceEigenFromPrecision(precision: Float64Array, d: number)
   return { values, vectors };
 }
 
-/** Rows of `rows` ([n, d]) mapped by W: out = rows · Wᵀ, in tfjs (float32), chunk by chunk. */
+/**
+ * rows · right for rows [n, d] and a tensor right [d, m], in tfjs (float32), chunk by chunk so that the
+ * temporaries stay a few MB. Needs a chosen backend.
+ */
+export function rowsTimes(rows: Float32Array, d: number, right: tf.Tensor2D): Float32Array {
+  const n = rows.length / d;
+  const m = right.shape[1];
+  const out = new Float32Array(n * m);
+  for (let start = 0; start < n; start += CHUNK_ROWS) {
+    const count = Math.min(CHUNK_ROWS, n - start);
+    const product = tf.tidy(() => tf.matMul(tf.tensor2d(rows.subarray(start * d, (start + count) * d), [count, d]), right));
+    out.set(product.dataSync(), start * m);
+    product.dispose();
+  }
+  return out;
+}
+
+/** Rows of `rows` ([n, d]) mapped by W: out = rows · Wᵀ, in tfjs (float32). */
 export async function whiten(rows: Float32Array, W: Float64Array, d: number): Promise<Float32Array> {
-  const n = checkRows('whiten', rows, d);
+  checkRows('whiten', rows, d);
   checkSquare('whiten (matrix)', W, d);
   await chooseBackend();
   const transposed = new Float32Array(d * d);
   for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) transposed[j * d + i] = W[i * d + j];
   const right = tf.tensor2d(transposed, [d, d]);
-  const out = new Float32Array(n * d);
-  for (let start = 0; start < n; start += CHUNK_ROWS) {
-    const count = Math.min(CHUNK_ROWS, n - start);
-    const product = tf.tidy(() => tf.matMul(tf.tensor2d(rows.subarray(start * d, (start + count) * d), [count, d]), right));
-    out.set(product.dataSync(), start * d);
-    product.dispose();
+  try {
+    return rowsTimes(rows, d, right);
+  } finally {
+    right.dispose();
   }
-  right.dispose();
-  return out;
 }
 
 /** How far a (whitened) covariance is from I: max |C − I| over all entries, and the mean diagonal. */

@@ -162,6 +162,8 @@ export interface WhitenedPatches {
   holdout: Float32Array;
   /** 'artifact' when notebook 02's matrices were reused, 'recomputed' otherwise. */
   origin: 'artifact' | 'recomputed';
+  /** The training covariance's eigendecomposition: its eigenvectors are the principal components of the patches. */
+  eigen: SymmetricEigen;
 }
 
 export interface WhitenedPatchOptions {
@@ -191,17 +193,20 @@ export async function whitenedNaturalPatches(options: WhitenedPatchOptions = {})
   const reusable = saved.checksum.train === patchChecksum(patches.train) && saved.checksum.holdout === patchChecksum(patches.holdout);
   let matrix: Float64Array;
   let epsilon: number;
+  let eigen: SymmetricEigen;
   if (options.epsilon !== undefined) {
-    const eigen = reusable ? saved.eigen : eigSymmetric(await covariance(patches.train, d), d);
+    eigen = reusable ? saved.eigen : eigSymmetric(await covariance(patches.train, d), d);
     matrix = name === 'pca' ? pcaMatrix(eigen, options.epsilon) : zcaMatrix(eigen, options.epsilon);
     epsilon = options.epsilon;
   } else if (reusable) {
     matrix = saved.matrices[name];
     epsilon = saved.epsilon[name];
+    eigen = saved.eigen;
   } else {
     const computed = await computeNaturalWhitening(patches, learnedSmSettings(size));
     matrix = computed.matrices[name];
     epsilon = computed.epsilon[name];
+    eigen = computed.eigen;
   }
   return {
     patches,
@@ -211,5 +216,6 @@ export async function whitenedNaturalPatches(options: WhitenedPatchOptions = {})
     train: await whiten(patches.train, matrix, d),
     holdout: await whiten(patches.holdout, matrix, d),
     origin: reusable ? 'artifact' : 'recomputed',
+    eigen,
   };
 }

@@ -3,7 +3,7 @@
 //   log p(x) = −‖x‖²/(2σ²) + bᵀx + Σₖ softplus(uₖ),   a = Vx,  h = g(a),  u = Wh + c
 //
 // with V ∈ R^{J×D} (filters), W ∈ R^{K×J}, b ∈ R^D, c ∈ R^K; the density is unnormalised. The homework's
-// first layer is g = sigmoid; notebook 03 also trains the one labelled change g = log cosh (an even
+// first layer is g = sigmoid; notebook 03 §3b also trains g = log cosh, labelled as a change (an even
 // function, so a unit can sharpen the density's peak: see ./peak for why the sigmoid cannot).
 // Score and Laplacian are written out analytically (derivation in notebook 03):
 //   ∇ₓ log p = −x/σ² + b + Vᵀ(s ⊙ r),            s = g'(a),  r = Wᵀ sigmoid(u)

@@ -150,34 +150,36 @@ export function sigmoidSlope(z: tf.Tensor): tf.Tensor {
   return tf.mul(tf.sigmoid(z), tf.sigmoid(tf.neg(z)));
 }
 
-/** g and its first three derivatives at the pre-activations a (call inside tf.tidy). */
+/** g and its first two derivatives at the pre-activations a (call inside tf.tidy). */
 export interface FeatureValues {
   h: tf.Tensor;
   /** g'(a) */
   s: tf.Tensor;
   /** g''(a) */
   h2: tf.Tensor;
-  /** g'''(a), which only the score-matching gradient needs */
-  h3: tf.Tensor;
 }
 
 /**
- * The features of the pre-activations a. `adjustSlope` may change g' before the higher derivatives are
- * formed from it (the SM gradient flushes a saturated sigmoid's subnormal slopes to 0, see ./score-matching).
- * For log cosh: g = |a| + log1p(e^(−2|a|)) − ln 2 (no overflow), g' = tanh a, g'' = 1 − tanh² a (exactly 0
- * in float32 beyond |a| ≈ 9, never subnormal), g''' = −2 g' g''.
+ * The features of the pre-activations a. `adjustSigmoidSlope` may change the sigmoid's slope before its
+ * higher derivatives are formed from it (the SM gradient flushes saturated units' subnormal slopes to 0,
+ * see ./score-matching); the log cosh needs no such care, its g'' = 1 − tanh² a being exactly 0 in float32
+ * beyond |a| ≈ 9, never subnormal. For log cosh: g = |a| + log1p(e^(−2|a|)) − ln 2 (no overflow),
+ * g' = tanh a, g'' = 1 − tanh² a.
  */
-export function featureValues(unit: FeatureUnit | undefined, a: tf.Tensor, adjustSlope: (s: tf.Tensor) => tf.Tensor = (s) => s): FeatureValues {
+export function featureValues(unit: FeatureUnit | undefined, a: tf.Tensor, adjustSigmoidSlope: (s: tf.Tensor) => tf.Tensor = (s) => s): FeatureValues {
   if (unit === 'log-cosh') {
     const size = tf.abs(a);
-    const h = tf.sub(tf.add(size, tf.log1p(tf.exp(tf.mul(size, -2)))), Math.LN2);
-    const s = adjustSlope(tf.tanh(a));
-    const h2 = tf.sub(1, tf.square(s));
-    return { h, s, h2, h3: tf.mul(tf.mul(s, h2), -2) };
+    const s = tf.tanh(a);
+    return { h: tf.sub(tf.add(size, tf.log1p(tf.exp(tf.mul(size, -2)))), Math.LN2), s, h2: tf.sub(1, tf.square(s)) };
   }
   const h = tf.sigmoid(a);
-  const s = adjustSlope(sigmoidSlope(a)); // h(1−h)
-  return { h, s, h2: tf.mul(s, tf.sub(1, tf.mul(2, h))), h3: tf.mul(s, tf.sub(1, tf.mul(6, s))) };
+  const s = adjustSigmoidSlope(sigmoidSlope(a)); // h(1−h)
+  return { h, s, h2: tf.mul(s, tf.sub(1, tf.mul(2, h))) };
+}
+
+/** g'''(a) from g' and g'': only the score-matching gradient needs it. Sigmoid: s(1 − 6s); log cosh: −2 g' g''. */
+export function featureThirdDerivative(unit: FeatureUnit | undefined, { s, h2 }: FeatureValues): tf.Tensor {
+  return unit === 'log-cosh' ? tf.mul(tf.mul(s, h2), -2) : tf.mul(s, tf.sub(1, tf.mul(6, s)));
 }
 
 /** The hidden layers, shared by log p, the score and the Laplacian. */

@@ -13,7 +13,7 @@
 // gradients with respect to W and G both go through Cₖ = Σₙ p'ₙₖ sₙsₙᵀ/N, one product
 // (s⊗s)ᵀ · p' ([J², N]·[N, K]):  ∂/∂Wₖⱼ = 2 Σₗ Gⱼₗ Wₖₗ Cₖⱼₗ,  ∂/∂Gⱼₗ = Σₖ Wₖⱼ Wₖₗ Cₖⱼₗ.
 import * as tf from '@tensorflow/tfjs';
-import { Dem, featureValues, sigmoidSlope } from './model';
+import { Dem, featureThirdDerivative, featureValues, sigmoidSlope } from './model';
 
 export type SmGradient = {
   /** Mean score-matching loss over the batch. */
@@ -34,7 +34,7 @@ function batchedMatMul(x3: tf.Tensor, y3: tf.Tensor): tf.Tensor3D {
 }
 
 /**
- * Slopes smaller than this in size are set to 0. Products such as sⱼsₗp'ₖ/N of slopes of saturated units fall into
+ * Slopes below this are set to 0. Products such as sⱼsₗp'ₖ/N of slopes of saturated units fall into
  * float32's subnormal range (< 1.2e-38), where wasm arithmetic is slow: measured on a trained raw-patch
  * model with |u| up to 160, the (s⊗s)ᵀp' product took 195 ms instead of 9 ms. A slope of 1e-10 (|z| ≈ 23)
  * changes score and Laplacian by less than float32 resolves next to their other terms.
@@ -42,7 +42,7 @@ function batchedMatMul(x3: tf.Tensor, y3: tf.Tensor): tf.Tensor3D {
 const TINY_SLOPE = 1e-10;
 
 function flushTiny(slope: tf.Tensor): tf.Tensor {
-  return tf.mul(slope, tf.cast(tf.greaterEqual(tf.abs(slope), TINY_SLOPE), 'float32'));
+  return tf.mul(slope, tf.cast(tf.greaterEqual(slope, TINY_SLOPE), 'float32'));
 }
 
 function checkBatch(model: Dem, x: tf.Tensor, caller: string): void {
@@ -59,7 +59,7 @@ function forward(model: Dem, x: tf.Tensor2D) {
   const Vt = tf.transpose(V) as tf.Tensor2D; // [D, J]
   const Wt = tf.transpose(W) as tf.Tensor2D; // [J, K]
   const a = tf.matMul(x, Vt); // [N, J]
-  const { h, s, h2, h3 } = featureValues(model.config.unit, a, flushTiny); // [N, J] each
+  const { h, s, h2 } = featureValues(model.config.unit, a, flushTiny); // g, g', g'' of a: [N, J] each
   const u = tf.add(tf.matMul(h, Wt), c); // [N, K]
   const p = tf.sigmoid(u);
   const p1 = flushTiny(sigmoidSlope(u)); // p(1−p), [N, K]
@@ -75,7 +75,7 @@ function forward(model: Dem, x: tf.Tensor2D) {
 
   // Per-sample terms [N, 3]; the loss adds the constant −D/σ².
   const terms = tf.stack([tf.mul(0.5, tf.sum(tf.square(score), 1)), tf.sum(tf.mul(tf.mul(h2, r), norms), 1), tf.sum(tf.mul(p1, q), 1)], 1) as tf.Tensor2D;
-  return { Vt, Wt, h, s, h2, h3, p, p1, r, e, score, G, norms, M, q, terms };
+  return { Vt, Wt, h, s, h2, p, p1, r, e, score, G, norms, M, q, terms };
 }
 
 /** Per-sample score-matching loss ½‖∇ₓ log p‖² + Δₓ log p, [N]: same values as ./model's smLossPerSample, faster. */
@@ -92,7 +92,7 @@ export function smLossAndGradient(model: Dem, x: tf.Tensor2D): SmGradient {
   const N = x.shape[0];
   const { V, W } = model.params;
   return tf.tidy(() => {
-    const { Vt, Wt, h, s, h2, h3, p, p1, r, e, score, G, norms, M, q, terms } = forward(model, x);
+    const { Vt, Wt, h, s, h2, p, p1, r, e, score, G, norms, M, q, terms } = forward(model, x);
     const perSample = 1 / N; // d loss / d (per-sample term)
     const ones = tf.ones([1, N]); // sums over rows as a plain matMul (tf.sum(·, 0) transposes first)
     const sumRows = (t: tf.Tensor) => tf.reshape(tf.matMul(ones, t as tf.Tensor2D), [t.shape[1] as number]);
@@ -125,6 +125,7 @@ export function smLossAndGradient(model: Dem, x: tf.Tensor2D): SmGradient {
     const dW = tf.addN([tf.matMul(tf.transpose(p), dr), tf.matMul(tf.transpose(du), h), dWquad]) as tf.Tensor2D;
 
     // h, s and h'' are g, g' and g'' of a: their slopes are g', g'' and g'''.
+    const h3 = featureThirdDerivative(model.config.unit, { h, s, h2 });
     const da = tf.addN([tf.mul(tf.matMul(du, W), s), tf.mul(ds, h2), tf.mul(dh2, h3)]); // [N, J]
 
     const dV = tf.addN<tf.Tensor>([

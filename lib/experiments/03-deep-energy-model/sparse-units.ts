@@ -15,6 +15,8 @@ import { SymmetricEigen } from '../../linalg/eigen-symmetric';
 import { fromPrincipalCoordinates, toPrincipalCoordinates } from '../../whitening/principal-subspace';
 import { createDem, Dem, FeatureUnit, FEATURE_UNITS, paramArrays } from '../../dem/model';
 import { trainDem, TrainHistory } from '../../dem/train';
+import { saveDem } from '../../dem/checkpoint';
+import { RunSize } from '../../report/size';
 import { fitGaborBank, GaborFit } from '../../dem/gabor/fit';
 import { GaborBankSummary, summariseGaborBank } from '../../dem/gabor/summary';
 
@@ -117,12 +119,14 @@ function standardNormalSmLoss(rows: Float32Array, k: number): number {
 /**
  * Trains one configuration on ZCA-whitened patches (rows of d = 784 values) through the leading principal
  * subspace of `eigen` (the training covariance's eigendecomposition), and judges its filters by Gabor fits.
+ * With `save`, the trained model is also saved as a checkpoint (notebook 04 samples it).
  */
 export async function trainSparseRun(
   spec: SparseRunSpec,
   whitened: { train: Float32Array; holdout: Float32Array },
   eigen: SymmetricEigen,
   settings: SparseSettings,
+  save?: { run: string; size: RunSize },
 ): Promise<SparseRunResult> {
   const d = eigen.values.length;
   checkSparseRunSpecs([spec], d);
@@ -147,6 +151,7 @@ export async function trainSparseRun(
       fixedFilterNorms: spec.fixedFilterNorms,
       onProgress: showProgress(),
     });
+    if (save) saveDem(save.run, model, history, save.size);
     const filters = fromPrincipalCoordinates(paramArrays(model).V, eigen, k);
     const fits = fitGaborBank(filters);
     return {

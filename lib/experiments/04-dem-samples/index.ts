@@ -6,7 +6,16 @@ import { paramArrays, Dem } from '../../dem/model';
 import { filterLocality } from '../../dem/filters';
 import { D, PatchInputs, SIDE, transformRows } from './inputs';
 
-export { D, SIDE, loadPatchInputs, loadTrainedRuns, transformRows } from './inputs';
+export { D, SIDE, loadPatchInputs, loadPrincipalRun, loadTrainedRuns, transformRows } from './inputs';
+export {
+  kurtosisQuantiles,
+  principalHoldout,
+  principalToPixels,
+  principalToWhitened,
+  responseKurtosis,
+  sparsenessSentence,
+  SPARSE_KURTOSIS,
+} from './principal-samples';
 export type { PatchInputs, TrainedRun } from './inputs';
 export { chainStarts, gaussianSamplerCheck, logDensityTerms, mixingVerdict, movedChains, patchStatistics, runChains, whiteNoise } from './sampling';
 export type { ChainRun, ChainSummary, SamplerSettings, GaussianSamplerCheck, LogDensityTerms } from './sampling';
@@ -55,10 +64,11 @@ export function principalVariances(rows: Float32Array, inputs: PatchInputs, spac
   });
 }
 
-/** ‖v_j‖ of each filter: 1/‖v_j‖ is the distance over which its sigmoid turns. */
+/** ‖v_j‖ of each filter: 1/‖v_j‖ is the distance over which its unit turns (a sigmoid's step, log cosh's bend). */
 export function filterNorms(model: Dem): number[] {
   const { V } = paramArrays(model);
-  return Array.from({ length: V.length / D }, (_, j) => Math.sqrt(V.subarray(j * D, (j + 1) * D).reduce((acc, v) => acc + v * v, 0)));
+  const d = model.config.inputs;
+  return Array.from({ length: V.length / d }, (_, j) => Math.sqrt(V.subarray(j * d, (j + 1) * d).reduce((acc, v) => acc + v * v, 0)));
 }
 
 /** The filters of a model as a flat [J, D] array, and their mean energy in a 7×7 window (noise ≈ 0.07). */

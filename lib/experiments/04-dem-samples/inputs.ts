@@ -6,6 +6,7 @@ import { TrainHistory } from '../../dem/train';
 import { RunSize } from '../../report/size';
 import { loadNaturalWhitening, whitenedNaturalPatches } from '../02-natural-patches/whitening';
 import { spectralFunction } from '../../whitening/whitening';
+import { SymmetricEigen } from '../../linalg/eigen-symmetric';
 
 export const SIDE = 28;
 export const D = SIDE * SIDE;
@@ -20,6 +21,8 @@ export interface PatchInputs {
   dewhitening: Float64Array;
   /** The covariance's leading eigenvalues (descending) and unit eigenvectors: the patches' principal directions. */
   principal: { values: number[]; vectors: Float64Array[] };
+  /** The whole eigendecomposition of the training covariance (values ascending), for models on principal coordinates. */
+  eigen: SymmetricEigen;
   nTrain: number;
   nHoldout: number;
 }
@@ -48,6 +51,7 @@ export async function loadPatchInputs(size: RunSize): Promise<PatchInputs> {
     mean: whitened.patches.mean,
     dewhitening,
     principal,
+    eigen,
     nTrain: whitened.patches.nTrain,
     nHoldout: whitened.patches.nHoldout,
   };
@@ -73,7 +77,8 @@ export function transformRows(rows: Float32Array, M: Float64Array, offset?: Floa
 
 export interface TrainedRun {
   name: string;
-  input: 'whitened' | 'raw';
+  /** What the model's inputs are: whitened patches, mean-removed patches, or the leading principal coordinates of whitened ones. */
+  input: 'whitened' | 'raw' | 'principal';
   model: Dem;
   history: TrainHistory;
   finalHoldoutLoss: number;
@@ -90,18 +95,39 @@ export function loadTrainedRuns(
   rawRuns: string[],
 ): { whitened: TrainedRun; raw: TrainedRun; rawCandidates: Record<string, number> } {
   if (rawRuns.length === 0) throw new Error('loadTrainedRuns: name at least one raw run of notebook 03');
-  const missing = [whitenedRun, ...rawRuns].filter((run) => !hasDem(run, size));
+  requireSaved([whitenedRun, ...rawRuns], size);
+  const load = (name: string, input: 'whitened' | 'raw'): TrainedRun => loadRun(name, input, size);
+  const raws = rawRuns.map((name) => load(name, 'raw'));
+  const best = raws.reduce((a, b) => (b.finalHoldoutLoss < a.finalHoldoutLoss ? b : a));
+  for (const run of raws) if (run !== best) run.model.dispose();
+  return { whitened: load(whitenedRun, 'whitened'), raw: best, rawCandidates: Object.fromEntries(raws.map((r) => [r.name, r.finalHoldoutLoss])) };
+}
+
+/** Throws, naming the missing checkpoints and saying to run notebook 03, unless every run is saved at this size. */
+function requireSaved(runs: string[], size: RunSize): void {
+  const missing = runs.filter((run) => !hasDem(run, size));
   if (missing.length) {
     throw new Error(
       `notebook 04 samples notebook 03's trained models, and ${missing.map((r) => `dem-${r}`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} not saved for size ${size}: run notebook 03 first (\`npm run report -- --size ${size} --only 02 03\`)`,
     );
   }
-  const load = (name: string, input: 'whitened' | 'raw'): TrainedRun => {
-    const { model, history } = loadDem(name, size);
-    return { name, input, model, history, finalHoldoutLoss: history.holdoutLoss[history.holdoutLoss.length - 1] };
-  };
-  const raws = rawRuns.map((name) => load(name, 'raw'));
-  const best = raws.reduce((a, b) => (b.finalHoldoutLoss < a.finalHoldoutLoss ? b : a));
-  for (const run of raws) if (run !== best) run.model.dispose();
-  return { whitened: load(whitenedRun, 'whitened'), raw: best, rawCandidates: Object.fromEntries(raws.map((r) => [r.name, r.finalHoldoutLoss])) };
+}
+
+function loadRun(name: string, input: TrainedRun['input'], size: RunSize): TrainedRun {
+  const { model, history } = loadDem(name, size);
+  return { name, input, model, history, finalHoldoutLoss: history.holdoutLoss[history.holdoutLoss.length - 1] };
+}
+
+/**
+ * Notebook 03's §3b model (run `run`), whose inputs are the leading principal coordinates of the whitened
+ * patches; the number of coordinates is its input count. Throws like loadTrainedRuns when it is not saved.
+ */
+export function loadPrincipalRun(size: RunSize, run: string): TrainedRun {
+  requireSaved([run], size);
+  const loaded = loadRun(run, 'principal', size);
+  if (loaded.model.config.inputs > D) {
+    loaded.model.dispose();
+    throw new Error(`loadPrincipalRun("${run}"): the model has ${loaded.model.config.inputs} inputs, more than the ${D} principal coordinates of a patch`);
+  }
+  return loaded;
 }

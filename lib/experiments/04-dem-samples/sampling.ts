@@ -54,24 +54,24 @@ export interface ChainSummary {
 export interface ChainRun {
   result: LangevinResult;
   summary: ChainSummary;
-  /** Final states of the noise-started and data-started chains, [chainsPerStart, D] each. */
+  /** Final states of the noise-started and data-started chains, [chainsPerStart, inputs] each. */
   fromNoise: Float32Array;
   fromData: Float32Array;
 }
 
-/** White-noise starts with the data's pixel scale (RMS `scale`), then hold-out patches: [2n, D]. */
-export function chainStarts(holdout: Float32Array, n: number, scale: number, seed: number): Float32Array {
-  if (holdout.length < n * D) throw new Error(`chainStarts: ${n} data-started chains need ${n} hold-out patches, got ${holdout.length / D}`);
-  const starts = new Float32Array(2 * n * D);
-  starts.set(whiteNoise(n, scale, seed));
-  starts.set(holdout.subarray(0, n * D), n * D);
+/** White-noise starts with the data's scale (RMS `scale`), then hold-out rows: [2n, dims] (dims: a patch's pixels unless given). */
+export function chainStarts(holdout: Float32Array, n: number, scale: number, seed: number, dims: number = D): Float32Array {
+  if (holdout.length < n * dims) throw new Error(`chainStarts: ${n} data-started chains need ${n} hold-out rows of ${dims}, got ${holdout.length / dims}`);
+  const starts = new Float32Array(2 * n * dims);
+  starts.set(whiteNoise(n, scale, seed, dims));
+  starts.set(holdout.subarray(0, n * dims), n * dims);
   return starts;
 }
 
-/** n rows of white noise with standard deviation `scale`, [n, D]. */
-export function whiteNoise(n: number, scale: number, seed: number): Float32Array {
+/** n rows of white noise with standard deviation `scale`, [n, dims] (dims: a patch's pixels unless given). */
+export function whiteNoise(n: number, scale: number, seed: number, dims: number = D): Float32Array {
   const rng = createRng(seed);
-  return Float32Array.from({ length: n * D }, () => scale * rng.normal());
+  return Float32Array.from({ length: n * dims }, () => scale * rng.normal());
 }
 
 function groupMeans(result: LangevinResult, from: number, to: number): StartGroup {
@@ -95,7 +95,7 @@ function rhatByLength(result: LangevinResult): { steps: number; rhat: number }[]
   return out;
 }
 
-/** Runs one sampler on the model from `starts` ([2n, D]: n noise, then n data). */
+/** Runs one sampler on the model from `starts` ([2n, inputs]: n noise, then n data). */
 export async function runChains(
   model: Dem,
   starts: Float32Array,
@@ -105,7 +105,8 @@ export async function runChains(
   label: string,
 ): Promise<ChainRun> {
   const n = settings.chainsPerStart;
-  const result = await langevin((x) => logDensityAndScore(model, x), starts, D, {
+  const dims = model.config.inputs;
+  const result = await langevin((x) => logDensityAndScore(model, x), starts, dims, {
     method,
     stepSize,
     steps: settings.steps,
@@ -139,16 +140,16 @@ export async function runChains(
     summary.acceptance_min_chain = Math.min(...result.acceptancePerChain);
     summary.stuck_chains = result.acceptancePerChain.filter((a) => a === 0).length;
   }
-  return { result, summary, fromNoise: result.samples.slice(0, n * D), fromData: result.samples.slice(n * D) };
+  return { result, summary, fromNoise: result.samples.slice(0, n * dims), fromData: result.samples.slice(n * dims) };
 }
 
 /**
- * One sentence per chain run, from its numbers: whether split-R̂ of log p̃ and of the pixel variance is below
+ * One sentence per chain run, from its numbers: whether split-R̂ of log p̃ and of the state's variance (named by `variance`) is below
  * MIXED_RHAT, where the noise- and data-started halves ended, and how many chains never moved.
  */
-export function mixingVerdict(model: string, s: ChainSummary): string {
-  const rhats = `split-R̂ ${s.rhat_logp.toFixed(2)} for log p̃ and ${s.rhat_variance.toFixed(2)} for the pixel variance`;
-  const ends = `chains from white noise end at mean log p̃ ${s.from_noise.final_logp_mean.toFixed(0)} (pixel variance ${s.from_noise.final_variance_mean.toFixed(3)}), chains from hold-out patches at ${s.from_data.final_logp_mean.toFixed(0)} (${s.from_data.final_variance_mean.toFixed(3)})`;
+export function mixingVerdict(model: string, s: ChainSummary, variance = 'pixel variance'): string {
+  const rhats = `split-R̂ ${s.rhat_logp.toFixed(2)} for log p̃ and ${s.rhat_variance.toFixed(2)} for the ${variance}`;
+  const ends = `chains from white noise end at mean log p̃ ${s.from_noise.final_logp_mean.toFixed(0)} (${variance} ${s.from_noise.final_variance_mean.toFixed(3)}), chains from hold-out patches at ${s.from_data.final_logp_mean.toFixed(0)} (${s.from_data.final_variance_mean.toFixed(3)})`;
   const stuck = s.stuck_chains ? `; ${s.stuck_chains} of ${s.chains} chains accepted no proposal after the burn-in and never left their start` : '';
   const verdict = s.mixed
     ? `mixed by split-R̂ < ${MIXED_RHAT}`
@@ -204,32 +205,29 @@ export function logDensityTerms(model: Dem, rows: Float32Array): LogDensityTerms
   };
 }
 
-/** Statistics of a set of patches in the same terms as the chains: mean log p̃ under the model and mean pixel variance. */
+/** Statistics of a set of rows (the model's inputs) in the same terms as the chains: mean log p̃ under the model and the mean variance of a row's entries. */
 export function patchStatistics(model: Dem, rows: Float32Array): StartGroup {
-  const n = rows.length / D;
+  const dims = model.config.inputs;
+  const n = rows.length / dims;
   let variance = 0;
   for (let r = 0; r < n; r++) {
     let sum = 0;
     let sq = 0;
-    for (let j = 0; j < D; j++) {
-      sum += rows[r * D + j];
-      sq += rows[r * D + j] ** 2;
+    for (let j = 0; j < dims; j++) {
+      sum += rows[r * dims + j];
+      sq += rows[r * dims + j] ** 2;
     }
-    variance += sq / D - (sum / D) ** 2;
+    variance += sq / dims - (sum / dims) ** 2;
   }
   return { final_logp_mean: meanLogDensity(model, rows), final_variance_mean: variance / n };
 }
 
 function meanLogDensity(model: Dem, rows: Float32Array): number {
-  const { logp, score } = logDensityAndScore(model, tensorRows(rows));
+  const x = tf.tensor2d(rows, [rows.length / model.config.inputs, model.config.inputs]);
+  const { logp, score } = logDensityAndScore(model, x);
   const values = Array.from(logp.dataSync());
-  logp.dispose();
-  score.dispose();
+  tf.dispose([x, logp, score]);
   return values.reduce((a, b) => a + b, 0) / values.length;
-}
-
-function tensorRows(rows: Float32Array): tf.Tensor2D {
-  return tf.tensor2d(rows, [rows.length / D, D]);
 }
 
 export interface GaussianSamplerCheck {

@@ -4,3 +4,4 @@ export * from './data';
 export * from './models';
 export * from './ground-truth';
 export { covarianceNeed, requireDigits } from '../../data/mnist';
+export * from './cnce-ridge';

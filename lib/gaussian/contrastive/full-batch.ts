@@ -69,6 +69,20 @@ export interface FullBatchFit {
   seconds: number;
 }
 
+/** value + w‖Λ‖²_F and its gradient, for θ = [D diagonal values, edge values, extras]. */
+function withFrobenius(result: { value: number; gradient: Float64Array }, theta: Float64Array, D: number, P: number, weight: number) {
+  if (weight === 0) return result;
+  if (!(weight > 0)) throw new Error(`minimiseLogisticLoss: frobeniusWeight must be ≥ 0, got ${weight}`);
+  const gradient = Float64Array.from(result.gradient);
+  let penalty = 0;
+  for (let i = 0; i < P; i++) {
+    const copies = i < D ? 1 : 2;
+    penalty += copies * theta[i] * theta[i];
+    gradient[i] += 2 * weight * copies * theta[i];
+  }
+  return { value: result.value + weight * penalty, gradient };
+}
+
 /**
  * Minimises the blocks' summed loss over θ = [Λ values, (ĉ)] from `init`, keeping Λ positive definite.
  * A non-finite loss or gradient inside the cone throws, naming the estimator and the evaluation.
@@ -77,7 +91,12 @@ export function minimiseLogisticLoss(
   structure: GridStructure,
   init: { precision: SparsePrecision; extra?: number },
   blocks: LogisticBlock[],
-  options: FullBatchOptions & { estimator: string; extraScale?: number },
+  options: FullBatchOptions & {
+    estimator: string;
+    extraScale?: number;
+    /** Adds this weight times ‖Λ‖²_F (each off-diagonal value counted twice) to the loss (default 0). */
+    frobeniusWeight?: number;
+  },
 ): FullBatchFit {
   const start = performance.now();
   const P = parameterCount(structure);
@@ -92,7 +111,7 @@ export function minimiseLogisticLoss(
   const objective = (theta: Float64Array) => {
     evaluations++;
     if (!choleskyOfPrecision(createPrecision(structure, theta.subarray(0, P))).ok) return null;
-    const result = evaluator.evaluate(theta);
+    const result = withFrobenius(evaluator.evaluate(theta), theta, structure.size, P, options.frobeniusWeight ?? 0);
     if (!Number.isFinite(result.value)) throw new Error(`${options.estimator}: evaluation ${evaluations}: loss is ${result.value}`);
     const bad = result.gradient.findIndex((g) => !Number.isFinite(g));
     if (bad >= 0) throw new Error(`${options.estimator}: evaluation ${evaluations}: gradient of parameter ${bad} is ${result.gradient[bad]}`);

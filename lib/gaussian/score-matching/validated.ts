@@ -80,6 +80,17 @@ export interface SmValidationResult {
   refit_seconds: number;
 }
 
+/**
+ * The ridge γ whose positive definite fit scored best on the validation rows by `criterion`, or null when
+ * no ridge in the sweep gave a positive definite fit. Other estimators reuse SM's validated ridge (cNCE's).
+ */
+export function bestRidge(sweep: SmValidationEntry[], criterion: 'mean' | 'median' = 'mean'): number | null {
+  const score = (e: SmValidationEntry) => (criterion === 'mean' ? e.validation_loglik_per_row : e.validation_loglik_median);
+  const ridges = sweep.filter((e) => e.variant === 'ridge' && e.positive_definite && score(e) !== null);
+  if (ridges.length === 0) return null;
+  return ridges.reduce((best, e) => (score(e)! > score(best)! ? e : best)).weight;
+}
+
 /** S + γI in local form: γ added to every slot's own second moment. */
 export function ridgedLocal(local: LocalSecondMoment, gamma: number): LocalSecondMoment {
   if (!(gamma >= 0 && Number.isFinite(gamma))) throw new Error(`ridgedLocal: gamma must be a finite number ≥ 0, got ${gamma}`);

@@ -125,8 +125,3 @@ export function patternShare(matrix: Float64Array, side: number, connectivity: 4
   }
   return onPattern / offDiagonal;
 }
-
-/** Where a held-out log-likelihood lands against reference values: "135.2 above the diagonal Gaussian (856.2), …". */
-export function placement(value: number, marks: { label: string; value: number }[]): string {
-  return marks.map((m) => `${Math.abs(value - m.value).toFixed(1)} ${value >= m.value ? 'above' : 'below'} ${m.label} (${m.value.toFixed(1)})`).join(', ');
-}

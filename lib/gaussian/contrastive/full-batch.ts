@@ -11,7 +11,7 @@
 // regression with rows ≲ 2·P has no finite optimum), the minimiser sits on that boundary; the fit
 // reports it.
 import { minimiseLbfgs } from '../../linalg/lbfgs';
-import { createPrecision, SparsePrecision } from '../model/precision';
+import { createPrecision, patternInner, SparsePrecision } from '../model/precision';
 import { choleskyOfPrecision, eigenvaluesAbove, smallestEigenvalue } from '../model/positive-definite';
 import { GridStructure, parameterCount } from '../model/structure';
 import { LogisticBlock } from './logistic-loss';
@@ -69,18 +69,13 @@ export interface FullBatchFit {
   seconds: number;
 }
 
-/** value + w‖Λ‖²_F and its gradient, for θ = [D diagonal values, edge values, extras]. */
+/** value + w‖Λ‖²_F and its gradient, for θ = [D diagonal values, edge values, extras] (edges count twice). */
 function withFrobenius(result: { value: number; gradient: Float64Array }, theta: Float64Array, D: number, P: number, weight: number) {
   if (weight === 0) return result;
-  if (!(weight > 0)) throw new Error(`minimiseLogisticLoss: frobeniusWeight must be ≥ 0, got ${weight}`);
+  const lambda = theta.subarray(0, P);
   const gradient = Float64Array.from(result.gradient);
-  let penalty = 0;
-  for (let i = 0; i < P; i++) {
-    const copies = i < D ? 1 : 2;
-    penalty += copies * theta[i] * theta[i];
-    gradient[i] += 2 * weight * copies * theta[i];
-  }
-  return { value: result.value + weight * penalty, gradient };
+  for (let i = 0; i < P; i++) gradient[i] += 2 * weight * (i < D ? 1 : 2) * lambda[i];
+  return { value: result.value + weight * patternInner(lambda, lambda, D), gradient };
 }
 
 /**
@@ -100,6 +95,9 @@ export function minimiseLogisticLoss(
 ): FullBatchFit {
   const start = performance.now();
   const P = parameterCount(structure);
+  const frobeniusWeight = options.frobeniusWeight ?? 0;
+  if (!(frobeniusWeight >= 0 && Number.isFinite(frobeniusWeight)))
+    throw new Error(`minimiseLogisticLoss: frobeniusWeight must be a finite number ≥ 0, got ${frobeniusWeight}`);
   const extraScale = options.extraScale ?? 1;
   const tolerance = options.tolerance ?? 1e-6;
   const x0 = Float64Array.from(init.extra === undefined ? init.precision.values : [...init.precision.values, init.extra]);
@@ -111,7 +109,7 @@ export function minimiseLogisticLoss(
   const objective = (theta: Float64Array) => {
     evaluations++;
     if (!choleskyOfPrecision(createPrecision(structure, theta.subarray(0, P))).ok) return null;
-    const result = withFrobenius(evaluator.evaluate(theta), theta, structure.size, P, options.frobeniusWeight ?? 0);
+    const result = withFrobenius(evaluator.evaluate(theta), theta, structure.size, P, frobeniusWeight);
     if (!Number.isFinite(result.value)) throw new Error(`${options.estimator}: evaluation ${evaluations}: loss is ${result.value}`);
     const bad = result.gradient.findIndex((g) => !Number.isFinite(g));
     if (bad >= 0) throw new Error(`${options.estimator}: evaluation ${evaluations}: gradient of parameter ${bad} is ${result.gradient[bad]}`);

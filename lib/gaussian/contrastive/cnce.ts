@@ -10,10 +10,10 @@ import { checkRows, columnVariances } from '../../data/rows';
 import { createRng, Rng } from '../../random';
 import { identityPrecision, SparsePrecision } from '../model/precision';
 import { GridStructure } from '../model/structure';
-import { logisticSampleLoss } from './logistic-loss';
-import { MinibatchFitOptions, densityTrainOptions, trainPrecision, TrainResult } from './minibatch';
+import { LogisticBlock, logisticSampleLoss } from './logistic-loss';
+import { batchRanges, MinibatchConvergence, MinibatchFitOptions, trainDensity, TrainResult } from './minibatch';
 import { FullBatchFit, FullBatchOptions, minimiseLogisticLoss } from './full-batch';
-import { fitStatus, FitStatusRecord } from '../fit-status';
+import { FitStatusRecord } from '../fit-status';
 
 const MAX_EPSILON_ADJUSTMENTS = 60;
 const RULE_PAIRS = 1000;
@@ -67,13 +67,20 @@ export function chooseEpsilon(data: Float32Array, n: number, structure: GridStru
   );
 }
 
-/** Pairs per step in batchSize. */
+/** Pairs per step in batchSize; the barrier's weights in score matching's units (see inLossUnits). */
 export type CnceOptions = MinibatchFitOptions;
+
+/** To leading order the cNCE loss is ln 2 + (ε²/4)·J_SM, so a weight w in SM's units is (ε²/4)·w in cNCE's. */
+function inLossUnits(barrier: CnceOptions['barrier'], epsilon: number): CnceOptions['barrier'] {
+  const scale = (epsilon * epsilon) / 4;
+  return barrier && { start: scale * barrier.start, end: scale * barrier.end };
+}
 
 export interface CnceFit extends TrainResult {
   epsilon: EpsilonChoice;
-  /** 'trained' or why not (./fit-status), from the steps skipped at the eigenvalue floor and Λ's change. */
+  /** 'trained' or why not (./minibatch minibatchStatus): the full-sample gradient, the room above the floor, skipped steps, Λ's change. */
   status: FitStatusRecord;
+  convergence: MinibatchConvergence;
 }
 
 export function fitCnce(data: Float32Array, n: number, structure: GridStructure, options: CnceOptions): CnceFit {
@@ -83,17 +90,44 @@ export function fitCnce(data: Float32Array, n: number, structure: GridStructure,
   const epsilon = chooseEpsilon(data, n, structure, init, options.seed);
   const rng = createRng(options.seed + 1);
   const rows = new Int32Array(options.batchSize);
-  const result = trainPrecision(
+  // The full-sample loss: every data row with one antithetic couple of partners, the same draws at
+  // start and end. Antithetic couples cancel the zero-mean O(ε) term εnᵀΛx of G, which would
+  // otherwise swamp the gradient with sampling noise and leave the convergence test no power.
+  const couples = antitheticPairs(data, n, D, 2, epsilon.epsilon, createRng(options.seed + 2));
+  const batches = batchRanges(couples.index.length, 2).map(([from, to]): LogisticBlock => ({
+    ...couples,
+    index: couples.index.subarray(from, to),
+    partners: couples.partners!.subarray(from * D, to * D),
+    weight: 1 / (to - from),
+  }));
+  const result = trainDensity(
     structure,
     { precision: init },
     (theta) => {
       for (let b = 0; b < rows.length; b++) rows[b] = rng.int(n);
       return cnceLossAndGradient(theta, data, rows, epsilon.epsilon, structure, rng);
     },
-    densityTrainOptions(`cNCE (${structure.connectivity}-connected, ε = ${epsilon.epsilon.toPrecision(3)})`, options),
+    `cNCE (${structure.connectivity}-connected, ε = ${epsilon.epsilon.toPrecision(3)})`,
+    { ...options, barrier: inLossUnits(options.barrier, epsilon.epsilon) },
+    (precision) => batches.map((block) => logisticSampleLoss(precision.values, [block], structure, 1).gradient),
   );
-  const status = fitStatus({ steps: options.steps, skipped: result.skipped, start: init, end: result.precision });
-  return { ...result, epsilon, status };
+  return { ...result, epsilon };
+}
+
+/** κ partners per data row as antithetic couples x ± ε·n (κ even): cNCE's sample loss as one logistic block. */
+function antitheticPairs(data: Float32Array, n: number, D: number, kappa: number, epsilon: number, rng: Rng): LogisticBlock {
+  const count = n * kappa;
+  const index = Int32Array.from({ length: count }, (_, r) => Math.floor(r / kappa));
+  const partners = new Float32Array(count * D);
+  for (let r = 0; r < count; r += 2) {
+    const at = index[r] * D;
+    for (let i = 0; i < D; i++) {
+      const e = epsilon * rng.normal();
+      partners[r * D + i] = data[at + i] + e;
+      partners[(r + 1) * D + i] = data[at + i] - e;
+    }
+  }
+  return { images: data, index, partners, sign: 1, weight: 1 / count };
 }
 
 export interface CnceFullBatchFit extends FullBatchFit {
@@ -132,19 +166,7 @@ export function fitCnceFullBatch(
   if (!(Number.isInteger(kappa) && kappa >= 2 && kappa % 2 === 0))
     throw new Error(`fitCnceFullBatch: kappa must be a positive even integer (antithetic couples), got ${kappa}`);
   const epsilon = chooseEpsilon(data, n, structure, options.init, options.seed);
-  const rng = createRng(options.seed + 1);
-  const count = n * kappa;
-  const index = Int32Array.from({ length: count }, (_, r) => Math.floor(r / kappa));
-  const partners = new Float32Array(count * D);
-  for (let r = 0; r < count; r += 2) {
-    const at = index[r] * D;
-    for (let i = 0; i < D; i++) {
-      const e = epsilon.epsilon * rng.normal();
-      partners[r * D + i] = data[at + i] + e;
-      partners[(r + 1) * D + i] = data[at + i] - e;
-    }
-  }
-  const rows = { images: data, index, partners, sign: 1, weight: 1 / count };
+  const rows = antitheticPairs(data, n, D, kappa, epsilon.epsilon, createRng(options.seed + 1));
   const fit = minimiseLogisticLoss(structure, { precision: options.init }, [rows], {
     ...options,
     estimator: `cNCE (${structure.connectivity}-connected, ε = ${epsilon.epsilon.toPrecision(3)}, κ = ${kappa}, full batch${ridge > 0 ? `, ridge γ = ${ridge}` : ''})`,

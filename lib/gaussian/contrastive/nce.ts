@@ -16,10 +16,10 @@ import { identityPrecision, SparsePrecision } from '../model/precision';
 import { logDetPrecision } from '../model/positive-definite';
 import { GridStructure } from '../model/structure';
 import { softplus } from './pattern-features';
-import { MinibatchFitOptions, densityTrainOptions, trainPrecision, TrainResult } from './minibatch';
+import { batchRanges, MinibatchConvergence, MinibatchFitOptions, trainDensity, TrainResult } from './minibatch';
 import { FullBatchFit, FullBatchOptions, minimiseLogisticLoss } from './full-batch';
 import { everyRow, LogisticBlock, logisticMargins, logisticSampleLoss } from './logistic-loss';
-import { fitStatus, FitStatusRecord } from '../fit-status';
+import { FitStatusRecord } from '../fit-status';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
@@ -110,8 +110,9 @@ export interface NceOptions extends MinibatchFitOptions {
 }
 
 export interface NceFit extends TrainResult {
-  /** 'trained' or why not (./fit-status), from the steps skipped at the eigenvalue floor and Λ's change. */
+  /** 'trained' or why not (./minibatch minibatchStatus): the full-sample gradient, the room above the floor, skipped steps, Λ's change. */
   status: FitStatusRecord;
+  convergence: MinibatchConvergence;
   /** Learned c (model log p = −½xᵀΛx + c). */
   logNormaliser: number;
   /** ½ log det Λ − (D/2) log 2π for the learned Λ. */
@@ -198,7 +199,11 @@ export function fitNce(problem: NceProblem, structure: GridStructure, options: N
   const rng = createRng(options.seed);
   const dataRows = new Int32Array(batchSize);
   const noiseRows = new Int32Array(noisePerStep);
-  const result = trainPrecision(
+  // The full-sample loss: every data row against the whole noise pool, which the minibatches sample.
+  const rows = (range: [number, number]) => Int32Array.from({ length: range[1] - range[0] }, (_, r) => range[0] + r);
+  const dataBatches = batchRanges(problem.n).map(rows);
+  const noiseBatches = batchRanges(problem.noiseCount).map(rows);
+  const result = trainDensity(
     structure,
     { precision: init, extras: [0] },
     (theta) => {
@@ -206,11 +211,15 @@ export function fitNce(problem: NceProblem, structure: GridStructure, options: N
       for (let b = 0; b < noisePerStep; b++) noiseRows[b] = rng.int(problem.noiseCount);
       return nceLossAndGradient(problem, structure, nu, c0, theta, dataRows, noiseRows);
     },
-    densityTrainOptions(`NCE (${structure.connectivity}-connected, ν = ${nu})`, options),
+    `NCE (${structure.connectivity}-connected, ν = ${nu})`,
+    options,
+    (precision, extras) => {
+      const theta = Float64Array.from([...precision.values, ...extras]);
+      return dataBatches.map((data, b) => nceLossAndGradient(problem, structure, nu, c0, theta, data, noiseBatches[b]).gradient);
+    },
   );
-  const status = fitStatus({ steps: options.steps, skipped: result.skipped, start: init, end: result.precision });
   const logNormaliser = c0 + problem.D * result.extras[0];
-  return { ...result, nu, status, logNormaliser, exactLogNormaliser: exactLogNormaliser(result.precision) };
+  return { ...result, nu, logNormaliser, exactLogNormaliser: exactLogNormaliser(result.precision) };
 }
 
 export interface NceFullBatchFit extends FullBatchFit {

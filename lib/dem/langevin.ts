@@ -17,8 +17,8 @@ export type LogDensityAndScore = (x: tf.Tensor2D) => { logp: tf.Tensor1D; score:
 
 export interface LangevinOptions {
   method: 'ula' | 'mala';
-  /** η of the step above (the first one, if adapted). */
-  stepSize: number;
+  /** η of the step above (the first one, if adapted): one for every chain, or one per chain. */
+  stepSize: number | number[];
   steps: number;
   seed: number;
   /** Record log p̃ and the patch variance of every chain every this many steps (default max(1, steps/200)). */
@@ -26,8 +26,11 @@ export interface LangevinOptions {
   /**
    * MALA only: during the first `steps` steps (a burn-in the acceptance rate does not count), move log η by
    * rate·(acceptance − target) after each step, then keep η fixed (a fixed η keeps the chain exactly MALA).
+   * With `perChain`, each chain moves its own η by its own accept/reject, so a chain in a sharper region of
+   * the density gets a smaller step instead of rejecting every proposal; otherwise all share one η, moved
+   * by the acceptance over all chains.
    */
-  adapt?: { steps: number; target: number; rate?: number };
+  adapt?: { steps: number; target: number; rate?: number; perChain?: boolean };
   /** Names the sampler in progress lines and errors. */
   label?: string;
   onProgress?: OnProgress;
@@ -45,8 +48,10 @@ export interface LangevinTrace {
 export interface LangevinResult {
   /** Final states, [N, D] row-major. */
   samples: Float32Array;
-  /** η used after adaptation (= options.stepSize without adaptation). */
+  /** η used after adaptation (= options.stepSize without adaptation); the median over chains when they differ. */
   stepSize: number;
+  /** η of each chain after adaptation. */
+  stepSizePerChain: number[];
   /** MALA: share of accepted proposals after the burn-in, over all chains; ULA: null. */
   acceptance: number | null;
   /** MALA: the same per chain; ULA: null. */
@@ -66,8 +71,9 @@ export async function langevin(target: LogDensityAndScore, start: Float32Array, 
   const { method, steps, seed } = options;
   const label = options.label ?? method.toUpperCase();
   if (method !== 'ula' && method !== 'mala') throw new Error(`langevin: method must be "ula" or "mala", got "${method}"`);
-  if (!(options.stepSize > 0) || !Number.isFinite(options.stepSize))
-    throw new Error(`langevin (${label}): stepSize must be a positive number, got ${options.stepSize}`);
+  const given = typeof options.stepSize === 'number' ? [options.stepSize] : options.stepSize;
+  if (given.length === 0 || given.some((e) => !(e > 0) || !Number.isFinite(e)))
+    throw new Error(`langevin (${label}): stepSize must be a positive number or one per chain, got ${JSON.stringify(options.stepSize)}`);
   if (!Number.isInteger(steps) || steps < 1) throw new Error(`langevin (${label}): steps must be a positive integer, got ${steps}`);
   if (start.length === 0 || start.length % dims !== 0)
     throw new Error(`langevin (${label}): ${start.length} starting values is not a whole number of rows of ${dims}`);
@@ -78,9 +84,18 @@ export async function langevin(target: LogDensityAndScore, start: Float32Array, 
     );
   }
   const chains = start.length / dims;
+  if (typeof options.stepSize !== 'number' && options.stepSize.length !== chains) {
+    throw new Error(`langevin (${label}): ${options.stepSize.length} step sizes for ${chains} chains`);
+  }
   const traceEvery = options.traceEvery ?? Math.max(1, Math.floor(steps / 200));
   const rng = createRng(seed);
-  let eta = options.stepSize;
+  const etas = Float32Array.from({ length: chains }, (_, n) => given[typeof options.stepSize === 'number' ? 0 : n]);
+  // η as a column [chains, 1] for the proposal and a vector [chains] for the acceptance test; rebuilt when adapted.
+  let eta = { column: tf.tensor2d(etas, [chains, 1]), vector: tf.tensor1d(etas) };
+  const setEta = () => {
+    tf.dispose([eta.column, eta.vector]);
+    eta = { column: tf.tensor2d(etas, [chains, 1]), vector: tf.tensor1d(etas) };
+  };
   const burnIn = adapt?.steps ?? 0;
   const trace: LangevinTrace = { step: [], logp: Array.from({ length: chains }, () => []), variance: Array.from({ length: chains }, () => []) };
   const progress = progressReporter(options.onProgress, `Langevin ${label}`, steps);
@@ -95,7 +110,7 @@ export async function langevin(target: LogDensityAndScore, start: Float32Array, 
     for (let n = 0; n < chains; n++) {
       if (!Number.isFinite(logp[n]) || !Number.isFinite(variance[n])) {
         throw new Error(
-          `langevin (${label}): chain ${n} became non-finite by step ${step} (log p̃ = ${logp[n]}, variance = ${variance[n]}); η = ${eta} is too large for this density`,
+          `langevin (${label}): chain ${n} became non-finite by step ${step} (log p̃ = ${logp[n]}, variance = ${variance[n]}); η = ${etas[n]} is too large for this density`,
         );
       }
       trace.logp[n].push(logp[n]);
@@ -109,7 +124,12 @@ export async function langevin(target: LogDensityAndScore, start: Float32Array, 
       const noiseSeed = rng.fork();
       const uniformSeed = rng.fork();
       const proposal = tf.tidy(
-        () => tf.addN([x, tf.mul(current.score, eta), tf.mul(tf.randomNormal([chains, dims], 0, 1, 'float32', noiseSeed), Math.sqrt(2 * eta))]) as tf.Tensor2D,
+        () =>
+          tf.addN([
+            x,
+            tf.mul(current.score, eta.column),
+            tf.mul(tf.randomNormal([chains, dims], 0, 1, 'float32', noiseSeed), tf.sqrt(tf.mul(eta.column, 2))),
+          ]) as tf.Tensor2D,
       );
       const next = target(proposal);
       if (method === 'ula') {
@@ -119,9 +139,9 @@ export async function langevin(target: LogDensityAndScore, start: Float32Array, 
       } else {
         // Accept per chain when log u < log p̃(y) − log p̃(x) + log q(x|y) − log q(y|x).
         const accept = tf.tidy(() => {
-          const forward = tf.sum(tf.square(tf.sub(tf.sub(proposal, x), tf.mul(current.score, eta))), 1);
-          const backward = tf.sum(tf.square(tf.sub(tf.sub(x, proposal), tf.mul(next.score, eta))), 1);
-          const logRatio = tf.add(tf.sub(next.logp, current.logp), tf.div(tf.sub(forward, backward), 4 * eta));
+          const forward = tf.sum(tf.square(tf.sub(tf.sub(proposal, x), tf.mul(current.score, eta.column))), 1);
+          const backward = tf.sum(tf.square(tf.sub(tf.sub(x, proposal), tf.mul(next.score, eta.column))), 1);
+          const logRatio = tf.add(tf.sub(next.logp, current.logp), tf.div(tf.sub(forward, backward), tf.mul(eta.vector, 4)));
           const logU = tf.log(tf.randomUniform([chains], 0, 1, 'float32', uniformSeed));
           return tf.cast(tf.less(logU, logRatio), 'float32') as tf.Tensor1D;
         });
@@ -133,8 +153,11 @@ export async function langevin(target: LogDensityAndScore, start: Float32Array, 
           score: keep(next.score, current.score, true) as tf.Tensor2D,
         };
         if (adapt && step <= burnIn) {
-          const rate = accept.mean().dataSync()[0];
-          eta *= Math.exp((adapt.rate ?? DEFAULT_ADAPT_RATE) * (rate - adapt.target));
+          const decisions = Array.from(accept.dataSync());
+          const rate = adapt.rate ?? DEFAULT_ADAPT_RATE;
+          const shared = decisions.reduce((a, b) => a + b, 0) / chains;
+          for (let n = 0; n < chains; n++) etas[n] *= Math.exp(rate * ((adapt.perChain ? decisions[n] : shared) - adapt.target));
+          setEta();
         } else {
           const total = tf.add(accepted, accept) as tf.Tensor1D;
           accepted.dispose();
@@ -145,14 +168,15 @@ export async function langevin(target: LogDensityAndScore, start: Float32Array, 
         current = { logp: merged.logp, score: merged.score };
       }
       if (step % traceEvery === 0 || step === steps) record(step);
-      progress.update(step, { eta });
+      progress.update(step, { eta: median(etas) });
       if (step % 50 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
     }
     const counted = steps - burnIn;
     const perChain = method === 'mala' ? Array.from(accepted.dataSync(), (a) => a / counted) : null;
     return {
       samples: x.dataSync() as Float32Array,
-      stepSize: eta,
+      stepSize: median(etas),
+      stepSizePerChain: Array.from(etas),
       acceptance: perChain ? perChain.reduce((a, b) => a + b, 0) / chains : null,
       acceptancePerChain: perChain,
       trace,
@@ -160,6 +184,12 @@ export async function langevin(target: LogDensityAndScore, start: Float32Array, 
     };
   } finally {
     progress.finish();
-    tf.dispose([x, current.logp, current.score, accepted]);
+    tf.dispose([x, current.logp, current.score, accepted, eta.column, eta.vector]);
   }
+}
+
+function median(values: Float32Array): number {
+  const sorted = Float32Array.from(values).sort();
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }

@@ -73,4 +73,6 @@ test('the mixing verdict follows split-R̂ against 1.1 and names the chains that
   const stuck = mixingVerdict('m', { ...summary, rhat_logp: 2.5, mixed: false, logp_chain_means: [-290, -160] });
   assert.match(stuck, /NOT mixed/);
   assert.match(stuck, /sit at different levels/);
+  assert.match(mixed, /η = 0\.010, acceptance/);
+  assert.match(mixingVerdict('m', { ...summary, step_size_range: [1e-4, 2e-3] }), /η per chain 0\.00010–0\.0020 \(median 0\.010\)/);
 });

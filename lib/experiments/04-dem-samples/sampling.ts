@@ -17,6 +17,8 @@ export interface SamplerSettings {
   initialStepSize: number;
   burnIn: number;
   targetAcceptance: number;
+  /** MALA: each chain adapts its own η in the burn-in (../../dem/langevin), for densities whose sharpness varies from chain to chain. */
+  perChainStepSize?: boolean;
   seed: number;
 }
 
@@ -28,7 +30,9 @@ export interface StartGroup {
 
 export interface ChainSummary {
   method: 'ula' | 'mala';
+  /** η, the median over chains when each has its own (their range then in step_size_range). */
   step_size: number;
+  step_size_range?: [number, number];
   steps: number;
   chains: number;
   /** MALA: accepted share after the burn-in (ULA: none). */
@@ -101,7 +105,7 @@ export async function runChains(
   starts: Float32Array,
   method: 'ula' | 'mala',
   settings: SamplerSettings,
-  stepSize: number,
+  stepSize: number | number[],
   label: string,
 ): Promise<ChainRun> {
   const n = settings.chainsPerStart;
@@ -112,7 +116,8 @@ export async function runChains(
     steps: settings.steps,
     // ULA gets its own noise: driven by MALA's draws, the two chains would couple and look alike whatever their laws.
     seed: method === 'ula' ? settings.seed + 1 : settings.seed,
-    adapt: method === 'mala' && settings.burnIn > 0 ? { steps: settings.burnIn, target: settings.targetAcceptance } : undefined,
+    adapt:
+      method === 'mala' && settings.burnIn > 0 ? { steps: settings.burnIn, target: settings.targetAcceptance, perChain: settings.perChainStepSize } : undefined,
     label,
     onProgress: showProgress(),
   });
@@ -135,6 +140,8 @@ export async function runChains(
     from_data: groupMeans(result, n, 2 * n),
     seconds: result.seconds,
   };
+  const [etaLow, etaHigh] = range(result.stepSizePerChain);
+  if (etaLow < etaHigh) summary.step_size_range = [etaLow, etaHigh];
   if (result.acceptance !== null && result.acceptancePerChain) {
     summary.acceptance = result.acceptance;
     summary.acceptance_min_chain = Math.min(...result.acceptancePerChain);
@@ -165,7 +172,10 @@ export function mixingVerdict(model: string, s: ChainSummary, variance = 'pixel 
   const why = s.mixed
     ? ''
     : ` ${levels}${high - low > 2 * sdHigh ? ': the chains sit at different levels and do not trade places within the run' : ''}; split-R̂ of log p̃ as the chains grow: ${growth} steps (${trend ? 'still falling: longer chains should help' : 'not falling: longer chains at this η will not fix it'}).`;
-  return `${model}, ${s.method.toUpperCase()} (${s.chains} chains × ${s.steps} steps, η = ${s.step_size.toPrecision(2)}${s.acceptance !== undefined ? `, acceptance ${(100 * s.acceptance).toFixed(0)}%` : ''}): ${rhats} — ${verdict}; ${ends}${stuck}.${why}`;
+  const eta = s.step_size_range
+    ? `η per chain ${s.step_size_range[0].toPrecision(2)}–${s.step_size_range[1].toPrecision(2)} (median ${s.step_size.toPrecision(2)})`
+    : `η = ${s.step_size.toPrecision(2)}`;
+  return `${model}, ${s.method.toUpperCase()} (${s.chains} chains × ${s.steps} steps, ${eta}${s.acceptance !== undefined ? `, acceptance ${(100 * s.acceptance).toFixed(0)}%` : ''}): ${rhats} — ${verdict}; ${ends}${stuck}.${why}`;
 }
 
 /** The final states of the MALA chains that accepted at least one proposal after the burn-in, [n, dims] (all of them for ULA; empty when none moved). */

@@ -115,7 +115,7 @@ test('notebook 01 on 60,000 synthetic digits with no always-zero pixel prints on
     assert.ok(diagnosis.includes(`c − exact ${(nce.learned_c - nce.exact_c).toFixed(1)} nats`), diagnosis);
     const change = nce.heldout_loglik_per_image - r.models[`sm-${c}`].heldout_loglik_per_image;
     assert.ok(diagnosis.includes(`${change >= 0 ? '+' : ''}${change.toFixed(1)} nats/image from its SM start`), diagnosis);
-    assert.match(line(`nce-${c}: c = `), new RegExp(`status: ${nce.status} `));
+    assert.match(line(`nce-${c}: c = `), new RegExp(`status: ${nce.status}$`));
 
     // Informative NCE against its reference: the status, and which side of ml-c it lands.
     const adaptive = r.models[`nce-adaptive-${c}`];

@@ -97,7 +97,7 @@ export function fitCnce(data: Float32Array, n: number, structure: GridStructure,
   const batches = batchRanges(couples.index.length, 2).map(([from, to]): LogisticBlock => ({
     ...couples,
     index: couples.index.subarray(from, to),
-    partners: couples.partners!.subarray(from * D, to * D),
+    partners: couples.partners.subarray(from * D, to * D),
     weight: 1 / (to - from),
   }));
   const result = trainDensity(
@@ -115,7 +115,7 @@ export function fitCnce(data: Float32Array, n: number, structure: GridStructure,
 }
 
 /** κ partners per data row as antithetic couples x ± ε·n (κ even): cNCE's sample loss as one logistic block. */
-function antitheticPairs(data: Float32Array, n: number, D: number, kappa: number, epsilon: number, rng: Rng): LogisticBlock {
+function antitheticPairs(data: Float32Array, n: number, D: number, kappa: number, epsilon: number, rng: Rng): LogisticBlock & { partners: Float32Array } {
   const count = n * kappa;
   const index = Int32Array.from({ length: count }, (_, r) => Math.floor(r / kappa));
   const partners = new Float32Array(count * D);

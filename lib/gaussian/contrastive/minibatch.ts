@@ -127,7 +127,7 @@ export function trainPrecision(
     const bad = gradient.findIndex((g) => !Number.isFinite(g));
     if (bad >= 0) throw new Error(`${options.estimator}: step ${step}: gradient of parameter ${bad} is ${gradient[bad]}`);
     const t = step + 1;
-    if (barrier) addBarrierGradient(gradient, createPrecision(structure, theta.subarray(0, P)), floor, barrier.start * Math.pow(barrierDecay, step));
+    if (barrier) addBarrierGradient(gradient, structure, theta.subarray(0, P), floor, barrier.start * Math.pow(barrierDecay, step));
     const direction = adam.direction(gradient);
     // Fraction to the boundary: Λ's part Δ of the step is halved until Λ + Δ − ηI ⪰ (1 − κ)(Λ − ηI),
     // i.e. κ(Λ − ηI) + Δ ≻ 0 with κ = BOUNDARY_FRACTION. Since κ(Λ − ηI) ≻ 0, some halving passes,
@@ -164,9 +164,9 @@ export function trainPrecision(
 }
 
 /** Adds ∂/∂θ of −μ log det(Λ − ηI), −μ(Λ − ηI)⁻¹ on the pattern (edges twice: each stands for two entries), to the Λ part of `gradient`. */
-function addBarrierGradient(gradient: Float64Array, lambda: SparsePrecision, floor: number, mu: number): void {
-  const D = lambda.structure.size;
-  const shifted = createPrecision(lambda.structure, lambda.values);
+function addBarrierGradient(gradient: Float64Array, structure: GridStructure, lambda: Float64Array, floor: number, mu: number): void {
+  const D = structure.size;
+  const shifted = createPrecision(structure, lambda);
   for (let i = 0; i < D; i++) shifted.diagonal[i] -= floor;
   const outcome = choleskyOfPrecision(shifted);
   // Only a Λ stuck on the floor (room below float64's resolution) fails here; it has no barrier gradient to give.

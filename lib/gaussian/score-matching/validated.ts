@@ -85,10 +85,14 @@ export interface SmValidationResult {
  * no ridge in the sweep gave a positive definite fit. Other estimators reuse SM's validated ridge (cNCE's).
  */
 export function bestRidge(sweep: SmValidationEntry[], criterion: 'mean' | 'median' = 'mean'): number | null {
-  const score = (e: SmValidationEntry) => (criterion === 'mean' ? e.validation_loglik_per_row : e.validation_loglik_median);
-  const ridges = sweep.filter((e) => e.variant === 'ridge' && e.positive_definite && score(e) !== null);
+  const ridges = sweep.filter((e) => e.variant === 'ridge' && e.positive_definite);
   if (ridges.length === 0) return null;
-  return ridges.reduce((best, e) => (score(e)! > score(best)! ? e : best)).weight;
+  return ridges.reduce((best, e) => (validationScore(e, criterion) > validationScore(best, criterion) ? e : best)).weight;
+}
+
+/** An entry's validation log-likelihood by `criterion` (−∞ for a fit that could not be scored). */
+function validationScore(e: SmValidationEntry, criterion: 'mean' | 'median'): number {
+  return (criterion === 'mean' ? e.validation_loglik_per_row : e.validation_loglik_median) ?? -Infinity;
 }
 
 /** S + γI in local form: γ added to every slot's own second moment. */
@@ -194,8 +198,7 @@ export function validateScoreMatching(
     const seconds = (performance.now() - start) / 1000;
     sweep.push({ variant: 'ridge', weight: gamma, ...score(fit.precision), iterations: fit.iterations, seconds });
   }
-  const value = (e: SmValidationEntry) => (criterion === 'mean' ? e.validation_loglik_per_row : e.validation_loglik_median) ?? -Infinity;
-  const best = sweep.filter((e) => e.positive_definite).sort((a, b) => value(b) - value(a))[0];
+  const best = sweep.filter((e) => e.positive_definite).sort((a, b) => validationScore(b, criterion) - validationScore(a, criterion))[0];
   if (!best) throw new Error(`validateScoreMatching: no fit in the sweep is positive definite (taus ${taus}, gammas ${gammas})`);
 
   const start = performance.now();

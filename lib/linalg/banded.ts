@@ -62,14 +62,18 @@ export function bandedSolveLower(factor: Banded, rhs: ArrayLike<number>): Float6
 
 /** x with Lᵀ x = rhs. */
 export function bandedSolveLowerTransposed(factor: Banded, rhs: ArrayLike<number>): Float64Array {
+  return bandedSolveLowerTransposedInPlace(factor, Float64Array.from(rhs));
+}
+
+/** Overwrites x (holding rhs) with the solution of Lᵀ x = rhs; for many solves without an allocation each. */
+export function bandedSolveLowerTransposedInPlace(factor: Banded, x: Float64Array): Float64Array {
   const { n, bandwidth: b, band } = factor;
   const w = b + 1;
-  const x = Float64Array.from(rhs);
   for (let i = n - 1; i >= 0; i--) {
-    x[i] /= band[i * w];
-    const xi = x[i];
+    const xi = (x[i] /= band[i * w]);
     // Row i of L is column i of Lᵀ: remove xᵢ from the equations above it.
-    for (let k = Math.max(0, i - b); k < i; k++) x[k] -= band[i * w + (i - k)] * xi;
+    const row = i * w + i;
+    for (let k = Math.max(0, i - b); k < i; k++) x[k] -= band[row - k] * xi;
   }
   return x;
 }

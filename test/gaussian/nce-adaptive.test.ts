@@ -55,8 +55,9 @@ test('at θ = θ_noise the NCE gradient is ν/(1+ν)·½(mean_data f − mean_no
   const noiseModel = diagonalPrecision(structure, secondMomentDiagonal(data, N));
   const rng = createRng(8);
   const eps = Float64Array.from({ length: nu * 500 * D }, () => rng.normal());
-  const { blocks, noise, exactC } = adaptiveNceRound(data.subarray(0, 500 * D), 500, noiseModel, eps, nu);
-  const { gradient } = logisticSampleLoss(Float64Array.from([...noiseModel.values, exactC]), blocks, structure, 1);
+  const { blocks, noise } = adaptiveNceRound(data.subarray(0, 500 * D), 500, noiseModel, eps, nu);
+  // The blocks' θ is the step from the noise model: θ = 0 is (Λ_r, c_r*).
+  const { gradient } = logisticSampleLoss(new Float64Array(P + 1), blocks, structure, 1);
   const expected = new Float64Array(P);
   for (let r = 0; r < 500; r++) addPatternFeatures(expected, ((nu / (1 + nu)) * 0.5) / 500, data, r * D, structure);
   for (let r = 0; r < nu * 500; r++) addPatternFeatures(expected, (-(nu / (1 + nu)) * 0.5) / (nu * 500), noise, r * D, structure);

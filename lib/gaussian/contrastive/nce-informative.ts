@@ -27,13 +27,13 @@
 // numbers): each round's rows are an exact sample of its model, and the rounds form a deterministic
 // map whose fixed point the stopping rule can detect (fresh ε would make Λ wander by the Monte
 // Carlo error forever).
-import { bandedLogDet, bandedSolveLowerTransposed } from '../../linalg/banded';
+import { bandedLogDet, bandedSolveLowerTransposedInPlace } from '../../linalg/banded';
 import { checkRows } from '../../data/rows';
 import { createRng } from '../../random';
 import { fitStatus, FitStatusRecord } from '../fit-status';
-import { everyRow, LogisticBlock, logisticMargins, logisticSampleLoss } from './logistic-loss';
+import { everyRow, LogisticBlock, logisticMargins } from './logistic-loss';
 import { exactLogNormaliser } from './nce';
-import { patternQuadratic, sigmoid, softplus } from './pattern-features';
+import { addPatternFeatures, sigmoid, softplus } from './pattern-features';
 import { patternFisher } from '../model/pattern-fisher';
 import { copyPrecision, createPrecision, relativeFrobeniusError, SparsePrecision } from '../model/precision';
 import { choleskyOfPrecision, factorOrThrow } from '../model/positive-definite';
@@ -93,7 +93,11 @@ export interface AdaptiveNceFit {
   seconds: number;
 }
 
-/** The round's loss blocks: data against m noise rows drawn from N(0, Λ_r⁻¹), as one logistic regression (exported for tests). */
+/**
+ * The round's sample loss as logistic blocks in the step from its noise model: θ = [Λ − Λ_r values,
+ * c − c_r*], so G = −½xᵀ(Λ − Λ_r)x + (c − c_r*) − log ν and θ = 0 is the noise model itself. The
+ * noise rows are L_r⁻ᵀε, an exact sample of N(0, Λ_r⁻¹) (exported for tests).
+ */
 export function adaptiveNceRound(
   data: Float32Array,
   n: number,
@@ -107,16 +111,23 @@ export function adaptiveNceRound(
   const factor = factorOrThrow(noiseModel, 'adaptive NCE noise precision');
   const exactC = 0.5 * bandedLogDet(factor) - 0.5 * D * LOG_2PI;
   const noise = new Float32Array(m * D);
-  for (let r = 0; r < m; r++) noise.set(bandedSolveLowerTransposed(factor, eps.subarray(r * D, (r + 1) * D)), r * D);
-  // −log p_r(x) − log ν on the rows as stored (float32), so model and noise see the same numbers.
-  const shift = exactC + Math.log(nu);
-  const offsets = (rows: Float32Array, count: number) =>
-    Float64Array.from({ length: count }, (_, r) => 0.5 * patternQuadratic(noiseModel.values, rows, r * D, structure) - shift);
+  const row = new Float64Array(D);
+  for (let r = 0; r < m; r++) {
+    row.set(eps.subarray(r * D, (r + 1) * D));
+    noise.set(bandedSolveLowerTransposedInPlace(factor, row), r * D);
+  }
   const blocks: LogisticBlock[] = [
-    { images: data, index: everyRow(n), offset: offsets(data, n), sign: 1, weight: 1 / n },
-    { images: noise, index: everyRow(m), offset: offsets(noise, m), sign: -1, weight: nu / m },
+    { images: data, index: everyRow(n), offset: new Float64Array(n).fill(-Math.log(nu)), sign: 1, weight: 1 / n },
+    { images: noise, index: everyRow(m), offset: new Float64Array(m).fill(-Math.log(nu)), sign: -1, weight: nu / m },
   ];
   return { blocks, noise, exactC };
+}
+
+/** mean over the rows of the pattern features f(x) (xᵀΛx = θ·f(x)). */
+function meanFeatures(rows: Float32Array, count: number, structure: GridStructure): Float64Array {
+  const mean = new Float64Array(parameterCount(structure));
+  for (let r = 0; r < count; r++) addPatternFeatures(mean, 1 / count, rows, r * structure.size, structure);
+  return mean;
 }
 
 export function fitNceAdaptive(data: Float32Array, n: number, structure: GridStructure, options: AdaptiveNceOptions): AdaptiveNceFit {
@@ -135,6 +146,7 @@ export function fitNceAdaptive(data: Float32Array, n: number, structure: GridStr
   const maxRounds = options.maxRounds ?? 40;
   const rng = createRng(options.seed);
   const eps = Float64Array.from({ length: m * D }, () => rng.normal());
+  const dataMean = meanFeatures(data, n, structure);
 
   let lambda = copyPrecision(init);
   let c = exactLogNormaliser(init);
@@ -142,11 +154,12 @@ export function fitNceAdaptive(data: Float32Array, n: number, structure: GridStr
   let converged = false;
   while (rounds.length < maxRounds && !converged) {
     const roundStart = performance.now();
-    const { blocks, exactC } = adaptiveNceRound(data, n, lambda, eps, nu);
-    // At Λ = Λ_r every row has the same G, and the c minimising the round's loss is exactly c_r*.
-    const here = logisticSampleLoss(Float64Array.from([...lambda.values, exactC]), blocks, structure, 1);
+    const { blocks, noise, exactC } = adaptiveNceRound(data, n, lambda, eps, nu);
+    // At θ = θ_r the round's gradient is ν/(1+ν)·½(mean_data f − mean_noise f) (header), so only the
+    // noise rows need a pass; scaled by (1+ν)/ν it is ½(mean_data f − mean_noise f).
+    const noiseMean = meanFeatures(noise, m, structure);
+    const gradient = dataMean.map((f, j) => 0.5 * (f - noiseMean[j]));
     const fisher = patternFisher(lambda, factorOrThrow(lambda, 'adaptive NCE precision'));
-    const gradient = here.gradient.subarray(0, P).map((g) => g * ((1 + nu) / nu));
     const solved = fisher.solve(
       gradient.map((g) => -g),
       options.cgTolerance ?? 1e-3,
@@ -169,10 +182,14 @@ export function fitNceAdaptive(data: Float32Array, n: number, structure: GridStr
         lambda.values.map((v, j) => v + length * solved.solution[j]),
       );
     }
-    const best = lossAtBestC(next, blocks, exactC);
+    const best = lossAtBestC(
+      next.values.map((v, j) => v - lambda.values[j]),
+      blocks,
+      structure,
+    );
     const relativeChange = relativeFrobeniusError(next, lambda);
     lambda = next;
-    c = best.c;
+    c = exactC + best.c;
     rounds.push({
       lossEnd: best.loss,
       decrement,
@@ -198,23 +215,31 @@ export function fitNceAdaptive(data: Float32Array, n: number, structure: GridStr
 }
 
 /**
- * The round's loss at Λ with c at its minimiser (the loss is convex in c alone: safeguarded Newton
- * from cStart). Each row's z = s(−½xᵀΛx + b) + s·c, so Λ's pass over the rows is made once.
+ * The round's loss at Λ_r + change with c at its minimiser, and that c − c_r* (the loss is convex in c
+ * alone: safeguarded Newton from 0, i.e. from c_r*). Each row's z = s·u + s·(c − c_r*), so the pass
+ * over the rows is made once, for u.
  */
-function lossAtBestC(precision: SparsePrecision, blocks: LogisticBlock[], cStart: number): { loss: number; c: number } {
-  const margins = logisticMargins(precision.values, blocks, precision.structure, 1);
-  const rows = blocks.flatMap(({ sign, weight }, k) => Array.from(margins[k], (u) => ({ u, sign, weight })));
-  const lossAt = (c: number) => rows.reduce((sum, { u, sign, weight }) => sum + weight * softplus(-(u + sign * c)), 0);
-  let c = cStart;
+function lossAtBestC(change: Float64Array, blocks: LogisticBlock[], structure: GridStructure): { loss: number; c: number } {
+  const margins = logisticMargins(Float64Array.from([...change, 0]), blocks, structure, 1);
+  const lossAt = (c: number) => {
+    let sum = 0;
+    blocks.forEach(({ sign, weight }, k) => {
+      for (const u of margins[k]) sum += weight * softplus(-(u + sign * c));
+    });
+    return sum;
+  };
+  let c = 0;
   let loss = lossAt(c);
   for (let iteration = 0; iteration < MAX_C_ITERATIONS; iteration++) {
     let slope = 0;
     let curvature = 0;
-    for (const { u, sign, weight } of rows) {
-      const z = u + sign * c;
-      slope -= weight * sign * sigmoid(-z);
-      curvature += weight * sigmoid(z) * sigmoid(-z);
-    }
+    blocks.forEach(({ sign, weight }, k) => {
+      for (const u of margins[k]) {
+        const z = u + sign * c;
+        slope -= weight * sign * sigmoid(-z);
+        curvature += weight * sigmoid(z) * sigmoid(-z);
+      }
+    });
     let step = -slope / curvature;
     let next = lossAt(c + step);
     while (next > loss && Math.abs(step) > C_RESOLUTION) {

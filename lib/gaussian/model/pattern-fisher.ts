@@ -112,7 +112,11 @@ export function patternFisher(precision: SparsePrecision, factor: Banded, invers
   }
 
   function solve(rhs: Float64Array, tolerance: number, maxProducts: number) {
-    const dot = (x: Float64Array, y: Float64Array) => x.reduce((s, xi, q) => s + xi * y[q], 0);
+    const dot = (x: Float64Array, y: Float64Array) => {
+      let sum = 0;
+      for (let q = 0; q < P; q++) sum += x[q] * y[q];
+      return sum;
+    };
     const solution = new Float64Array(P);
     const residual = Float64Array.from(rhs);
     const rhsNorm = Math.sqrt(dot(rhs, rhs));

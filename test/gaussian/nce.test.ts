@@ -7,7 +7,7 @@ import { diagonalPrecision, relativeFrobeniusError } from '../../lib/gaussian/mo
 import { secondMomentDense } from '../../lib/data/rows';
 import { exactLogNormaliser, fitNce, fitNceFullBatch, nceClassification, nceLossAndGradient, prepareNce } from '../../lib/gaussian/contrastive/nce';
 import { chooseEpsilon, cnceLossAndGradient, fitCnce, fitCnceFullBatch } from '../../lib/gaussian/contrastive/cnce';
-import { LogisticBlock, logisticSampleLoss } from '../../lib/gaussian/contrastive/logistic-loss';
+import { LogisticBlock, logisticMargins, logisticSampleLoss } from '../../lib/gaussian/contrastive/logistic-loss';
 import { groundTruthStudy } from '../../lib/experiments/01-mnist-gaussian/ground-truth';
 import { knownSparsePrecision } from '../../lib/gaussian/model/known-precision';
 import { sampleByCholesky } from '../../lib/gaussian/model/sampling';
@@ -142,6 +142,40 @@ test('the full-batch sample loss is the minibatch NCE loss over every row, and i
     minus[j] -= h;
     const fd = (logisticSampleLoss(plus, withPairs, structure, D).value - logisticSampleLoss(minus, withPairs, structure, D).value) / (2 * h);
     assert.ok(Math.abs(fd - gradient[j]) < 1e-5 + 1e-4 * Math.abs(fd), `parameter ${j}: ${fd} vs ${gradient[j]}`);
+  }
+});
+
+test('a block of antithetic couples scores exactly its two explicit partners x ± d, margins, loss and gradient', () => {
+  const P = parameterCount(structure);
+  const rng = createRng(14);
+  const count = 40;
+  const images = data.subarray(0, count * D);
+  const index = Int32Array.from({ length: count }, (_, i) => (7 * i) % count);
+  const couples = Float64Array.from({ length: count * D }, () => 0.2 * rng.normal());
+  // The same couples written out as partners, in float64 so that both sides see the same numbers.
+  const partners = new Float64Array(2 * count * D);
+  const twice = new Int32Array(2 * count);
+  for (let r = 0; r < count; r++) {
+    twice[2 * r] = twice[2 * r + 1] = index[r];
+    for (let i = 0; i < D; i++) {
+      partners[2 * r * D + i] = images[index[r] * D + i] + couples[r * D + i];
+      partners[(2 * r + 1) * D + i] = images[index[r] * D + i] - couples[r * D + i];
+    }
+  }
+  const offset = Float64Array.from({ length: count }, () => rng.normal());
+  const theta = Float64Array.from({ length: P + 1 }, (_, j) => (j < D ? 1 + 0.3 * rng.uniform() : j < P ? 0.1 * rng.normal() : 0.4));
+  for (const sign of [1, -1]) {
+    const asCouples: LogisticBlock[] = [{ images, index, couples, offset, sign, weight: 1 / (2 * count) }];
+    const asPartners: LogisticBlock[] = [
+      { images, index: twice, partners, offset: Float64Array.from(twice, (_, k) => offset[k >> 1]), sign, weight: 1 / (2 * count) },
+    ];
+    const [a, b] = [logisticSampleLoss(theta, asCouples, structure, 3), logisticSampleLoss(theta, asPartners, structure, 3)];
+    assert.ok(Math.abs(a.value - b.value) < 1e-10, `sign ${sign}: loss ${a.value} vs ${b.value}`);
+    const scale = Math.max(...b.gradient.map(Math.abs));
+    a.gradient.forEach((g, j) => assert.ok(Math.abs(g - b.gradient[j]) < 1e-10 * scale, `sign ${sign}, parameter ${j}: ${g} vs ${b.gradient[j]}`));
+    const [za, zb] = [logisticMargins(theta, asCouples, structure, 3)[0], logisticMargins(theta, asPartners, structure, 3)[0]];
+    assert.equal(za.length, 2 * count);
+    za.forEach((z, k) => assert.ok(Math.abs(z - zb[k]) < 1e-9, `margin ${k}: ${z} vs ${zb[k]}`));
   }
 });
 

@@ -24,6 +24,7 @@ test('three threads give the single-thread loss: unequal shares of every block a
   const blocks: LogisticBlock[] = [
     { images, index, offset: Float64Array.from(index, () => rng.normal()), sign: 1, weight: 1 / 6001 },
     { images, index, partners, sign: -1, weight: 1 / 6001 },
+    { images, index, couples: partners.map((v) => 0.1 * v), sign: 1, weight: 1 / 12002 },
   ];
   const theta = Float64Array.from({ length: P + 1 }, (_, j) => (j < D ? 1 : j < P ? 0.05 * rng.normal() : 0.01));
   const single = logisticSampleLoss(theta, blocks, structure, 2);
@@ -55,6 +56,7 @@ function tinyLoss(connectivity: number, outLength: number): SharedLoss {
         index: buffer([0], Int32Array),
         partners: null,
         partners64: false,
+        couples: null,
         offset: null,
         sign: 1,
         weight: 1,

@@ -94,11 +94,11 @@ export function fitCnce(data: Float32Array, n: number, structure: GridStructure,
   // start and end. Antithetic couples cancel the zero-mean O(ε) term εnᵀΛx of G, which would
   // otherwise swamp the gradient with sampling noise and leave the convergence test no power.
   const couples = antitheticPairs(data, n, D, 2, epsilon.epsilon, createRng(options.seed + 2));
-  const batches = batchRanges(couples.index.length, 2).map(([from, to]): LogisticBlock => ({
+  const batches = batchRanges(couples.index.length).map(([from, to]): LogisticBlock => ({
     ...couples,
     index: couples.index.subarray(from, to),
-    partners: couples.partners.subarray(from * D, to * D),
-    weight: 1 / (to - from),
+    couples: couples.couples.subarray(from * D, to * D),
+    weight: 1 / (2 * (to - from)),
   }));
   const result = trainDensity(
     structure,
@@ -114,20 +114,12 @@ export function fitCnce(data: Float32Array, n: number, structure: GridStructure,
   return { ...result, epsilon };
 }
 
-/** κ partners per data row as antithetic couples x ± ε·n (κ even): cNCE's sample loss as one logistic block. */
-function antitheticPairs(data: Float32Array, n: number, D: number, kappa: number, epsilon: number, rng: Rng): LogisticBlock & { partners: Float32Array } {
-  const count = n * kappa;
-  const index = Int32Array.from({ length: count }, (_, r) => Math.floor(r / kappa));
-  const partners = new Float32Array(count * D);
-  for (let r = 0; r < count; r += 2) {
-    const at = index[r] * D;
-    for (let i = 0; i < D; i++) {
-      const e = epsilon * rng.normal();
-      partners[r * D + i] = data[at + i] + e;
-      partners[(r + 1) * D + i] = data[at + i] - e;
-    }
-  }
-  return { images: data, index, partners, sign: 1, weight: 1 / count };
+/** κ partners per data row as κ/2 antithetic couples x ± ε·n (κ even): cNCE's sample loss as one logistic block. */
+function antitheticPairs(data: Float32Array, n: number, D: number, kappa: number, epsilon: number, rng: Rng): LogisticBlock & { couples: Float64Array } {
+  const count = (n * kappa) / 2;
+  const index = Int32Array.from({ length: count }, (_, r) => Math.floor((2 * r) / kappa));
+  const couples = Float64Array.from({ length: count * D }, () => epsilon * rng.normal());
+  return { images: data, index, couples, sign: 1, weight: 1 / (2 * count) };
 }
 
 export interface CnceFullBatchFit extends FullBatchFit {

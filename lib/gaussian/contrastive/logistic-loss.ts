@@ -3,17 +3,23 @@
 // evaluation recomputes the shifted products of every row: storing each row's features instead
 // (float32, 0.8 GB for 88,000 rows on 28×28) was measured no faster in JavaScript.
 import { GridStructure, parameterCount } from '../model/structure';
-import { addPatternFeatures, patternQuadratic, sigmoid, softplus } from './pattern-features';
+import { addBilinearFeatures, addPatternFeatures, patternBilinear, patternQuadratic, sigmoid, softplus } from './pattern-features';
 
 /**
  * Rows of a sample loss sharing a sign s and weight w: row r scores w·softplus(−z_r) with
  * z_r = s·(−½xᵀΛx + ½yᵀΛy + γĉ + b_r), x = image `index[r]` of `images`, y = row r of `partners`
  * (cNCE's noisy partner; absent for NCE), b_r = offset[r] (0 if absent).
+ *
+ * With `couples` instead of partners, row r stands for cNCE's antithetic couple y = x ± d_r
+ * (d_r = row r of `couples`), two terms of weight w each. Then ½yᵀΛy − ½xᵀΛx = ±xᵀΛd + ½dᵀΛd, so
+ * both margins come from two pattern passes where the partners would take four, and G — of
+ * order ε — is never the difference of two quadratics of order D.
  */
 export interface LogisticBlock {
   images: Float32Array;
   index: Int32Array;
   partners?: Float32Array | Float64Array;
+  couples?: Float64Array;
   offset?: Float64Array;
   sign: number;
   weight: number;
@@ -30,7 +36,7 @@ function extraShift(theta: Float64Array, structure: GridStructure, extraScale: n
   return theta.length === P + 1 ? extraScale * theta[P] : 0;
 }
 
-/** z of row r of `block` at θ, with γĉ = shift. */
+/** z of row r of `block` at θ, with γĉ = shift (a block without couples). */
 function margin(theta: Float64Array, block: LogisticBlock, r: number, structure: GridStructure, shift: number): number {
   const D = structure.size;
   let linear = -0.5 * patternQuadratic(theta, block.images, block.index[r] * D, structure) + shift + (block.offset ? block.offset[r] : 0);
@@ -38,10 +44,31 @@ function margin(theta: Float64Array, block: LogisticBlock, r: number, structure:
   return block.sign * linear;
 }
 
-/** Every row's margin z, one array per block (for classification tables and 1-D searches in ĉ). */
+/** Row r of a block with couples: a = xᵀΛd and the shared part b = ½dᵀΛd + γĉ + b_r, so z± = s(b ± a). */
+function coupleParts(theta: Float64Array, block: LogisticBlock, r: number, structure: GridStructure, shift: number): { a: number; b: number } {
+  const D = structure.size;
+  const d = block.couples!;
+  const a = patternBilinear(theta, block.images, block.index[r] * D, d, r * D, structure);
+  const b = 0.5 * patternQuadratic(theta, d, r * D, structure) + shift + (block.offset ? block.offset[r] : 0);
+  return { a, b };
+}
+
+/**
+ * Every term's margin z, one array per block (for classification tables and 1-D searches in ĉ);
+ * a block with couples gives z₊, z₋ for each row in turn.
+ */
 export function logisticMargins(theta: Float64Array, blocks: LogisticBlock[], structure: GridStructure, extraScale: number): Float64Array[] {
   const shift = extraShift(theta, structure, extraScale);
-  return blocks.map((block) => Float64Array.from(block.index, (_, r) => margin(theta, block, r, structure, shift)));
+  return blocks.map((block) => {
+    if (!block.couples) return Float64Array.from(block.index, (_, r) => margin(theta, block, r, structure, shift));
+    const z = new Float64Array(2 * block.index.length);
+    for (let r = 0; r < block.index.length; r++) {
+      const { a, b } = coupleParts(theta, block, r, structure, shift);
+      z[2 * r] = block.sign * (b + a);
+      z[2 * r + 1] = block.sign * (b - a);
+    }
+    return z;
+  });
 }
 
 /**
@@ -60,8 +87,21 @@ export function logisticSampleLoss(
   const shift = extraShift(theta, structure, extraScale);
   const gradient = new Float64Array(theta.length);
   const blockValues = blocks.map((block) => {
-    const { images, index, partners, sign, weight } = block;
+    const { images, index, partners, couples, sign, weight } = block;
     let value = 0;
+    if (couples) {
+      for (let r = 0; r < index.length; r++) {
+        const { a, b } = coupleParts(theta, block, r, structure, shift);
+        const [zPlus, zMinus] = [sign * (b + a), sign * (b - a)];
+        value += weight * (softplus(-zPlus) + softplus(-zMinus));
+        // ∂z±/∂θ = s(±g(x, d) + ½f(d)), ∂z±/∂ĉ = sγ; each term adds −w·σ(−z±)·∂z±.
+        const [sPlus, sMinus] = [weight * sigmoid(-zPlus) * sign, weight * sigmoid(-zMinus) * sign];
+        addBilinearFeatures(gradient, -(sPlus - sMinus), images, index[r] * D, couples, r * D, structure);
+        addPatternFeatures(gradient, -0.5 * (sPlus + sMinus), couples, r * D, structure);
+        if (hasExtra) gradient[P] -= (sPlus + sMinus) * extraScale;
+      }
+      return value;
+    }
     for (let r = 0; r < index.length; r++) {
       const z = margin(theta, block, r, structure, shift);
       value += weight * softplus(-z);

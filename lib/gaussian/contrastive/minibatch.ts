@@ -257,10 +257,9 @@ export function minibatchStatus(
   };
 }
 
-/** The GRADIENT_BATCHES runs [from, to) that cut `count` rows into nearly equal batches of whole groups of `group` rows. */
-export function batchRanges(count: number, group = 1): [number, number][] {
-  const groups = count / group;
-  const edge = (b: number) => Math.floor((b * groups) / GRADIENT_BATCHES) * group;
+/** The GRADIENT_BATCHES runs [from, to) that cut `count` rows into nearly equal batches. */
+export function batchRanges(count: number): [number, number][] {
+  const edge = (b: number) => Math.floor((b * count) / GRADIENT_BATCHES);
   return Array.from({ length: GRADIENT_BATCHES }, (_, b) => [edge(b), edge(b + 1)]);
 }
 

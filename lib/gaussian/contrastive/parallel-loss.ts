@@ -9,8 +9,8 @@ import { shareArray, startPool, threadCount } from '../../parallel/pool';
 import { Connectivity, GridStructure } from '../model/structure';
 import { LogisticBlock, logisticSampleLoss } from './logistic-loss';
 
-/** A worker's share below this many rows (< 25 ms) would not repay its hand-over. */
-const MIN_ROWS_PER_THREAD = 2000;
+/** A worker's share below this many rows (≈ 12 ms of work) would not repay its hand-over. */
+const MIN_ROWS_PER_THREAD = 1000;
 
 interface SharedBlock {
   images: SharedArrayBuffer;
@@ -18,6 +18,7 @@ interface SharedBlock {
   partners: SharedArrayBuffer | null;
   /** Whether the partners are float64 (cNCE's minibatch partners) rather than float32. */
   partners64: boolean;
+  couples: SharedArrayBuffer | null;
   offset: SharedArrayBuffer | null;
   sign: number;
   weight: number;
@@ -49,6 +50,7 @@ export function sharedBlocks(shared: SharedLoss): LogisticBlock[] {
       images: new Float32Array(b.images),
       index: new Int32Array(b.index).subarray(b.from, b.to),
       partners: partners?.subarray(b.from * D, b.to * D),
+      couples: b.couples ? new Float64Array(b.couples).subarray(b.from * D, b.to * D) : undefined,
       offset: b.offset ? new Float64Array(b.offset).subarray(b.from, b.to) : undefined,
       sign: b.sign,
       weight: b.weight,
@@ -80,13 +82,20 @@ export function logisticLossEvaluator(
   const bound = (n: number, t: number) => Math.min(n, t * Math.ceil(n / used));
   const own = blocks.map((b) => {
     const to = bound(b.index.length, 1);
-    return { ...b, index: b.index.subarray(0, to), partners: b.partners?.subarray(0, to * structure.size), offset: b.offset?.subarray(0, to) };
+    return {
+      ...b,
+      index: b.index.subarray(0, to),
+      partners: b.partners?.subarray(0, to * structure.size),
+      couples: b.couples?.subarray(0, to * structure.size),
+      offset: b.offset?.subarray(0, to),
+    };
   });
   const sharedRows = blocks.map((b) => ({
     images: shareArray(b.images),
     index: shareArray(b.index),
     partners: b.partners ? shareArray(b.partners) : null,
     partners64: b.partners instanceof Float64Array,
+    couples: b.couples ? shareArray(b.couples) : null,
     offset: b.offset ? shareArray(b.offset) : null,
     sign: b.sign,
     weight: b.weight,

@@ -43,7 +43,7 @@ export function fitCnceWithSmRidge(
   rows: Float32Array,
   n: number,
   structure: GridStructure,
-  options: { sweep: SmValidationEntry[]; tries: number; maxIterations: number; tolerance: number; kappa: number; seed: number },
+  options: { sweep: SmValidationEntry[]; tries: number; maxIterations: number; tolerance: number; edgeEigenvalue?: number; kappa: number; seed: number },
 ): { fit: CnceFullBatchFit | null; attempts: CnceRidgeAttempt[] } {
   const attempts: CnceRidgeAttempt[] = [];
   for (const ridge of ridgeLadder(options.sweep, options.tries)) {
@@ -54,6 +54,7 @@ export function fitCnceWithSmRidge(
       ridge,
       maxIterations: options.maxIterations,
       tolerance: options.tolerance,
+      edgeEigenvalue: options.edgeEigenvalue,
     });
     attempts.push({
       ridge,

@@ -11,6 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRng } from '../random';
 import { OnProgress, progressReporter } from '../progress';
+import { median } from '../gaussian/evaluation/heldout';
 
 /** log p̃ [N] and ψ [N, D] of a batch of states [N, D]. */
 export type LogDensityAndScore = (x: tf.Tensor2D) => { logp: tf.Tensor1D; score: tf.Tensor2D };
@@ -186,10 +187,4 @@ export async function langevin(target: LogDensityAndScore, start: Float32Array, 
     progress.finish();
     tf.dispose([x, current.logp, current.score, accepted, eta.column, eta.vector]);
   }
-}
-
-function median(values: Float32Array): number {
-  const sorted = Float32Array.from(values).sort();
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }

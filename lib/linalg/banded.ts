@@ -91,14 +91,17 @@ export function bandedInverse(factor: Banded): Banded {
   const w = b + 1;
   const Z = createBanded(n, b);
   const z = Z.band;
-  // Zₖⱼ for any k, j within b of each other, read from the lower band.
-  const at = (k: number, j: number) => (k >= j ? z[k * w + (k - j)] : z[j * w + (j - k)]);
+  // Column i of L below the diagonal, gathered once per row of the recurrence (it is strided in the band).
+  const column = new Float64Array(b + 1);
   for (let i = n - 1; i >= 0; i--) {
     const lii = l[i * w];
     const last = Math.min(n - 1, i + b);
+    for (let k = i + 1; k <= last; k++) column[k - i] = l[k * w + (k - i)];
     for (let j = last; j >= i; j--) {
       let sum = j === i ? 1 / lii : 0;
-      for (let k = i + 1; k <= last; k++) sum -= l[k * w + (k - i)] * at(k, j);
+      // Zₖⱼ sits in row j of the lower band for k < j and in row k for k ≥ j.
+      for (let k = i + 1; k < j; k++) sum -= column[k - i] * z[j * w + (j - k)];
+      for (let k = Math.max(i + 1, j); k <= last; k++) sum -= column[k - i] * z[k * w + (k - j)];
       z[j * w + (j - i)] = sum / lii;
     }
   }

@@ -66,7 +66,8 @@ export function minimiseLbfgs(objective: Objective, x0: Float64Array, options: L
     let accepted: { value: number; gradient: Float64Array } | null = null;
     let trial = x;
     for (let back = 0; back < MAX_BACKTRACKS; back++, step /= 2) {
-      trial = x.map((xi, i) => xi + step * direction[i]);
+      trial = new Float64Array(n);
+      for (let i = 0; i < n; i++) trial[i] = x[i] + step * direction[i];
       const candidate = objective(trial);
       if (candidate && Number.isFinite(candidate.value)) {
         // Near the optimum the value stops resolving the decrease; a smaller gradient then counts too.
@@ -80,8 +81,12 @@ export function minimiseLbfgs(objective: Objective, x0: Float64Array, options: L
     }
     if (!accepted && options.stopWhenStalled) break;
     if (!accepted) throw new Error(`${name}: line search found no decrease at iteration ${iterations} (gradient norm ${norm(gradient)})`);
-    const s = trial.map((t, i) => t - x[i]);
-    const y = accepted.gradient.map((g, i) => g - gradient[i]);
+    const s = new Float64Array(n);
+    const y = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      s[i] = trial[i] - x[i];
+      y[i] = accepted.gradient[i] - gradient[i];
+    }
     if (dot(s, y) > 0) {
       sList.push(s);
       yList.push(y);
@@ -102,27 +107,30 @@ export function minimiseLbfgs(objective: Objective, x0: Float64Array, options: L
 /** −H·g for the L-BFGS inverse-Hessian approximation H built from the stored pairs. */
 function twoLoop(gradient: Float64Array, sList: Float64Array[], yList: Float64Array[], h0: Float64Array): Float64Array {
   const q = Float64Array.from(gradient);
-  const alphas: number[] = [];
+  const n = q.length;
+  const alphas = new Float64Array(sList.length);
+  const rhos = sList.map((s, j) => 1 / dot(yList[j], s));
   for (let j = sList.length - 1; j >= 0; j--) {
-    const rho = 1 / dot(yList[j], sList[j]);
-    const alpha = rho * dot(sList[j], q);
+    const y = yList[j];
+    const alpha = rhos[j] * dot(sList[j], q);
     alphas[j] = alpha;
-    for (let i = 0; i < q.length; i++) q[i] -= alpha * yList[j][i];
+    for (let i = 0; i < n; i++) q[i] -= alpha * y[i];
   }
   // Scale the preconditioner by the latest curvature (Nocedal & Wright eq. 7.20, in the h0 metric).
   let gamma = 1;
   if (sList.length > 0) {
     const last = sList.length - 1;
+    const y = yList[last];
     let yhy = 0;
-    for (let i = 0; i < q.length; i++) yhy += yList[last][i] * h0[i] * yList[last][i];
-    gamma = dot(sList[last], yList[last]) / yhy;
+    for (let i = 0; i < n; i++) yhy += y[i] * h0[i] * y[i];
+    gamma = dot(sList[last], y) / yhy;
   }
-  for (let i = 0; i < q.length; i++) q[i] *= gamma * h0[i];
+  for (let i = 0; i < n; i++) q[i] *= gamma * h0[i];
   for (let j = 0; j < sList.length; j++) {
-    const rho = 1 / dot(yList[j], sList[j]);
-    const beta = rho * dot(yList[j], q);
-    for (let i = 0; i < q.length; i++) q[i] += (alphas[j] - beta) * sList[j][i];
+    const s = sList[j];
+    const coefficient = alphas[j] - rhos[j] * dot(yList[j], q);
+    for (let i = 0; i < n; i++) q[i] += coefficient * s[i];
   }
-  for (let i = 0; i < q.length; i++) q[i] = -q[i];
+  for (let i = 0; i < n; i++) q[i] = -q[i];
   return q;
 }

@@ -15,7 +15,7 @@ import { gridStructure } from '../lib/gaussian/model/structure';
 import { fitScoreMatchingExactFromData } from '../lib/gaussian/score-matching/exact';
 import { measureNceFitSeconds, measureSampleLossRowsPerSecond } from './bench/gaussian';
 import { preparePatches } from '../lib/data/patches';
-import { covariance } from '../lib/data/rows';
+import { covariance } from '../lib/data/moments';
 import { eigSymmetric } from '../lib/linalg/eigen-symmetric';
 import { whiten, zcaMatrix } from '../lib/whitening/whitening';
 import { RunStatus } from './report/notebook-format';

@@ -10,7 +10,8 @@
 // the difference says what the network adds, on each set, to the best Gaussian of the training data.
 import { choleskyOrThrow } from '../linalg/cholesky';
 import { lowerInverse } from '../linalg/triangular';
-import { checkRows, secondMomentDense } from '../data/rows';
+import { checkRows } from '../data/rows';
+import { secondMomentDense } from '../data/moments';
 
 export interface GaussianReference {
   /** D×D precision Λ = C⁻¹ of the reference N(0, C). */

@@ -2,7 +2,8 @@
 // I, how covariance falls off with pixel distance, and which modes make an SM precision indefinite.
 import { eigenvaluesSymmetric, eigSymmetric, SymmetricEigen } from '../linalg/eigen-symmetric';
 import { createRng, normalArray } from '../random';
-import { checkRows, checkSquare, covariance } from '../data/rows';
+import { checkRows, checkSquare } from '../data/rows';
+import { covariance } from '../data/moments';
 import { identityDeviation, spectralFunction, whiten } from './whitening';
 
 /** The first `count` rows of a [n, d] array, as views (for image grids). */

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chooseBackend } from '../../lib/backend';
-import { centre, checkRows, checkSquare, columnMeans, columnVariances, covariance, secondMoment, secondMomentDense, withRidge } from '../../lib/data/rows';
+import { centre, checkRows, checkSquare, columnMeans, columnVariances, withRidge } from '../../lib/data/rows';
+import { covariance, secondMoment, secondMomentDense } from '../../lib/data/moments';
 import { createRng } from '../../lib/random';
 
 /** Seeded correlated rows with a non-zero mean: column j = 0.5·j + z₀ + z_j. */

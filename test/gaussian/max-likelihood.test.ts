@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { gridStructure } from '../../lib/gaussian/model/structure';
 import { createPrecision, projectDense, relativeFrobeniusError, scaleSymmetric, toDense } from '../../lib/gaussian/model/precision';
 import { localFromData, localFromDense } from '../../lib/gaussian/model/local-moments';
-import { secondMomentDense } from '../../lib/data/rows';
+import { secondMomentDense } from '../../lib/data/moments';
 import { fitMaxLikelihood, fitMaxLikelihoodDense, fitMaxLikelihoodFromData } from '../../lib/gaussian/evaluation/max-likelihood';
 import { fitScoreMatchingExactFromData } from '../../lib/gaussian/score-matching/exact';
 import { gaussianLogLikelihood } from '../../lib/gaussian/model/likelihood';
@@ -38,7 +38,7 @@ test('the ML fit matches S on the pattern: (Λ⁻¹)ᵢⱼ = Sᵢⱼ, checked wi
     const S = secondMomentDense(X, n, D);
     const fit = fitMaxLikelihoodDense(S, grid);
     assert.ok(fit.converged, `relative gradient ${fit.relativeGradient}`);
-    const Z = denseInverse(fit.dense(), D);
+    const Z = denseInverse(toDense(fit.precision), D);
     const onPattern = toDense(
       projectDense(
         Z.map((z, k) => z - S[k]),

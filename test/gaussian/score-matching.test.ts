@@ -5,7 +5,7 @@ import { chooseBackend } from '../../lib/backend';
 import { gridStructure } from '../../lib/gaussian/model/structure';
 import { relativeFrobeniusError, toDense, trace } from '../../lib/gaussian/model/precision';
 import { localFromData, localFromDense } from '../../lib/gaussian/model/local-moments';
-import { secondMomentDense } from '../../lib/data/rows';
+import { secondMomentDense } from '../../lib/data/moments';
 import { fitScoreMatchingExact, fitScoreMatchingExactFromData, scoreMatchingHessianTimes, scoreMatchingLoss } from '../../lib/gaussian/score-matching/exact';
 import { barrierObjective, fitScoreMatchingBarrier } from '../../lib/gaussian/score-matching/barrier';
 import { fitScoreMatchingGradient, tfScoreMatchingLossOfMoments, tfScoreMatchingLossOfRows } from '../../lib/gaussian/score-matching/gradient-fit';
@@ -37,7 +37,7 @@ test('the SM solution satisfies P_M(½(ΛS + SΛ)) = P_M(I) computed densely', (
   const X = sampleByCholesky(truth, new Float64Array(D), 300, 2);
   const S = secondMomentDense(X, 300, D);
   const fit = fitScoreMatchingExact(S, structure);
-  const L = fit.dense();
+  const L = toDense(fit.precision);
   let worst = 0;
   for (let i = 0; i < D; i++) {
     for (let j = 0; j < D; j++) {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { gridStructure } from '../../lib/gaussian/model/structure';
 import { relativeFrobeniusError } from '../../lib/gaussian/model/precision';
 import { localFromData, localFromDense } from '../../lib/gaussian/model/local-moments';
-import { secondMomentDense } from '../../lib/data/rows';
+import { secondMomentDense } from '../../lib/data/moments';
 import { fitScoreMatchingExact, fitScoreMatchingLocal } from '../../lib/gaussian/score-matching/exact';
 import { fitScoreMatchingBarrier } from '../../lib/gaussian/score-matching/barrier';
 import { fitScoreMatchingRidge, ridgedLocal, validateScoreMatching } from '../../lib/gaussian/score-matching/validated';

@@ -5,7 +5,7 @@ import { chooseBackend } from '../../lib/backend';
 import { gridStructure, parameterCount } from '../../lib/gaussian/model/structure';
 import { createPrecision, precisionTimes, projectDense, quadraticForms, scaleSymmetric, toDense } from '../../lib/gaussian/model/precision';
 import { localFromData, localFromDense } from '../../lib/gaussian/model/local-moments';
-import { secondMomentDense } from '../../lib/data/rows';
+import { secondMomentDense } from '../../lib/data/moments';
 import { patternQuadratic } from '../../lib/gaussian/contrastive/pattern-features';
 import { tfPrecisionTimes, tfQuadraticForms } from '../../lib/gaussian/model/tf-precision';
 import { createRng } from '../../lib/random';

@@ -5,7 +5,7 @@ import { preparePatches } from '../../lib/data/patches';
 import { gridStructure } from '../../lib/gaussian/model/structure';
 import { createPrecision, toDense } from '../../lib/gaussian/model/precision';
 import { eigSymmetric } from '../../lib/linalg/eigen-symmetric';
-import { covariance } from '../../lib/data/rows';
+import { covariance } from '../../lib/data/moments';
 import { fitValidatedGaussian } from '../../lib/whitening/learned';
 import { sampleByCholesky } from '../../lib/gaussian/model/sampling';
 import {

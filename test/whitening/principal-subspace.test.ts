@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRng } from '../../lib/random';
 import { eigSymmetric } from '../../lib/linalg/eigen-symmetric';
-import { covariance } from '../../lib/data/rows';
+import { covariance } from '../../lib/data/moments';
 import { fromPrincipalCoordinates, toPrincipalCoordinates, whiten, zcaMatrix } from '../../lib/whitening/index';
 
 const D = 10;

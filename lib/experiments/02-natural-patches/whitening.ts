@@ -11,7 +11,7 @@ import { eigSymmetric, SymmetricEigen } from '../../linalg/eigen-symmetric';
 import { hasArrays, loadArrays, saveArrays } from '../../report/artifacts';
 import { RunSize, runSize } from '../../report/size';
 import { PatchOptions, PatchSet, preparePatches } from '../../data/patches';
-import { covariance } from '../../data/rows';
+import { covariance } from '../../data/moments';
 import { fitValidatedGaussian, LearnedGaussian } from '../../whitening/learned';
 import { covarianceEigenFromPrecision, pcaMatrix, whiten, zcaMatrix } from '../../whitening/whitening';
 

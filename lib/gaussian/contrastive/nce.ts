@@ -13,7 +13,7 @@ import { choleskyOrThrow, logDetFromFactor } from '../../linalg/cholesky';
 import { lowerInverse } from '../../linalg/triangular';
 import { createRng } from '../../random';
 import { identityPrecision, SparsePrecision } from '../model/precision';
-import { logDetPrecision } from '../model/positive-definite';
+import { exactLogNormaliser } from '../model/likelihood';
 import { GridStructure } from '../model/structure';
 import { softplus } from './pattern-features';
 import { batchRanges, MinibatchConvergence, MinibatchFitOptions, trainDensity, TrainResult } from './minibatch';
@@ -97,11 +97,6 @@ function transposeToFloat32(A: Float64Array, D: number): Float32Array {
   const out = new Float32Array(D * D);
   for (let i = 0; i < D; i++) for (let j = 0; j < D; j++) out[j * D + i] = A[i * D + j];
   return out;
-}
-
-/** ½ log det Λ − (D/2) log 2π: the exact c for N(0, Λ⁻¹). */
-export function exactLogNormaliser(precision: SparsePrecision): number {
-  return 0.5 * logDetPrecision(precision, 'NCE precision') - 0.5 * precision.structure.size * LOG_2PI;
 }
 
 /** batchSize counts data rows per step (ν times as many noise rows). */

@@ -23,7 +23,7 @@
 // for 4- and 8-connected alike.
 import { Banded, bandedInverse, bandedLogDet } from '../../linalg/banded';
 import { cholesky } from '../../linalg/cholesky';
-import { createPrecision, patternInner, SparsePrecision, toDense } from '../model/precision';
+import { createPrecision, patternInner, SparsePrecision } from '../model/precision';
 import { edgeEndpoints, GridStructure } from '../model/structure';
 import { LocalSecondMoment, localFromData, localFromDense } from '../model/local-moments';
 import { choleskyOfPrecision } from '../model/positive-definite';
@@ -43,7 +43,6 @@ export interface MaxLikelihoodOptions {
 
 export interface MaxLikelihoodFit {
   precision: SparsePrecision;
-  dense(): Float64Array;
   /** ℓ(Λ̂): mean log-likelihood (nats per row) of the rows whose second moment was fitted. */
   logLikelihood: number;
   /** Newton steps, and conjugate-gradient products summed over them. */
@@ -144,7 +143,6 @@ export function fitMaxLikelihood(local: LocalSecondMoment, options: MaxLikelihoo
   for (let i = 0; i < D; i++) maxVariance = Math.max(maxVariance, target.diagonal[i]);
   return {
     precision: lambda,
-    dense: () => toDense(lambda),
     logLikelihood: -0.5 * state.objective - 0.5 * D * LOG_2PI,
     iterations,
     cgIterations,

@@ -9,6 +9,11 @@ import { logDetPrecision } from './positive-definite';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
+/** ½ log det Λ − (D/2) log 2π: the log-normaliser of N(0, Λ⁻¹), the c an unnormalised fit should learn. */
+export function exactLogNormaliser(precision: SparsePrecision): number {
+  return 0.5 * logDetPrecision(precision, 'precision') - 0.5 * precision.structure.size * LOG_2PI;
+}
+
 /** Mean log-density (nats per image) of the n rows of X (already centred by μ) under N(0, Λ⁻¹). */
 export function gaussianLogLikelihood(precision: SparsePrecision, centred: ArrayLike<number>, n: number): number {
   const perRow = gaussianLogLikelihoods(precision, centred, n);

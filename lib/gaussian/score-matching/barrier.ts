@@ -10,7 +10,7 @@
 // from the banded Cholesky factor (./positive-definite), so each evaluation is O(D·b²).
 import { minimiseLbfgs } from '../../linalg/lbfgs';
 import { bandedLogDet } from '../../linalg/banded';
-import { createPrecision, SparsePrecision, toDense } from '../model/precision';
+import { createPrecision, SparsePrecision } from '../model/precision';
 import { choleskyOfPrecision, inverseOnPattern } from '../model/positive-definite';
 import { LocalSecondMoment } from '../model/local-moments';
 import { fitScoreMatchingLocal, ScoreMatchingFit, scoreMatchingHessianDiagonal, scoreMatchingHessianTimes, scoreMatchingLoss } from './exact';
@@ -83,7 +83,6 @@ export function fitScoreMatchingBarrier(local: LocalSecondMoment, tau: number, o
   const precision = createPrecision(structure, result.x);
   return {
     precision,
-    dense: () => toDense(precision),
     loss: scoreMatchingLoss(precision, local),
     objective: result.value,
     iterations: result.iterations,

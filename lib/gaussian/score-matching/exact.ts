@@ -6,14 +6,13 @@
 // solved here by preconditioned conjugate gradients; each product needs only the entries of S that
 // lie within two neighbourhood steps (LocalSecondMoment). At the optimum tr(ΛSΛ) = tr Λ, hence
 // J* = −½ tr Λ*. SM has no log-det barrier: positive definiteness must be checked afterwards.
-import { createPrecision, SparsePrecision, toDense, trace } from '../model/precision';
+import { createPrecision, SparsePrecision, trace } from '../model/precision';
 import { edgeEndpoints, GridStructure } from '../model/structure';
 import { LocalSecondMoment, localFromData, localFromDense } from '../model/local-moments';
 import { dot, norm } from '../../linalg/vector';
 
 export interface ScoreMatchingFit {
   precision: SparsePrecision;
-  dense(): Float64Array;
   /** J at the solution. */
   loss: number;
   iterations: number;
@@ -157,7 +156,7 @@ export function fitScoreMatchingLocal(local: LocalSecondMoment, options: Conjuga
       `score matching: conjugate gradients stopped after ${iterations} iterations at relative residual ${relativeResidual} (tolerance ${tolerance})`,
     );
   }
-  return { precision: lambda, dense: () => toDense(lambda), loss: scoreMatchingLoss(lambda, local), iterations, relativeResidual };
+  return { precision: lambda, loss: scoreMatchingLoss(lambda, local), iterations, relativeResidual };
 }
 
 /**

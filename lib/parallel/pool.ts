@@ -1,5 +1,6 @@
-// The project's one pool of worker threads: threads that share a computation with the main thread
-// (the DEM score-matching gradient of a batch, the full-batch NCE/cNCE loss). Each worker runs a
+// The pool of worker threads that share one computation with the main thread, step by step (the DEM
+// score-matching gradient of a batch, the full-batch NCE/cNCE loss); ./tasks instead runs whole,
+// independent calls side by side. Each worker runs a
 // TypeScript module of lib/ that hands its body to serveRequests (./serve); the caller lays out the
 // inputs and outputs in SharedArrayBuffers, and the handshake is Atomics on four control slots per
 // worker, so a request costs no event-loop round trip and the caller can stay synchronous (L-BFGS's
@@ -114,7 +115,7 @@ export function startPool<T>(who: string, modulePath: string, data: T[]): Worker
  * A worker running lib/<relativePath> with `workerData`. It loads TypeScript through tsx whatever
  * loaded the main thread (tsx, tslab, ts-node), so the same code runs in notebooks, scripts and tests.
  */
-function startTypeScriptWorker(relativePath: string, workerData: unknown): Worker {
+export function startTypeScriptWorker(relativePath: string, workerData: unknown): Worker {
   const tsx = require.resolve('tsx/cjs/api');
   const file = path.join(projectRoot(), 'lib', relativePath);
   const bootstrap = `require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(file)});`;

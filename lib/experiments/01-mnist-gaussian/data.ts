@@ -7,7 +7,8 @@
 import { loadMnist } from '../../data/mnist';
 import { RunSize } from '../../report/size';
 import { alwaysZeroPixels, dequantise } from '../../data/dequantise';
-import { centre, columnMeans, secondMomentDense } from '../../data/rows';
+import { centre, columnMeans } from '../../data/rows';
+import { secondMomentDense } from '../../data/moments';
 import { imagesLightingUnseenPixels, UnseenPixels } from '../../gaussian/evaluation/heldout';
 
 export const DEQUANTISE_SEED = { train: 101, test: 102 };
@@ -53,7 +54,9 @@ export function prepareMnistGaussian(options: MnistDataOptions = {}): MnistGauss
   const covariance = secondMomentDense(centredTrain, train.n, D);
   const scale = Float64Array.from({ length: D }, (_, i) => 1 / Math.sqrt(covariance[i * D + i]));
   const correlation = covariance.map((v, k) => v * scale[Math.floor(k / D)] * scale[k % D]);
-  const standardisedTrain = centredTrain.map((v, k) => v * scale[k % D]);
+  // On shared memory, so fitPerStructure's worker threads (./per-structure) read it without a copy.
+  const standardisedTrain = new Float32Array(new SharedArrayBuffer(centredTrain.byteLength));
+  for (let k = 0; k < centredTrain.length; k++) standardisedTrain[k] = centredTrain[k] * scale[k % D];
   return {
     source: train.source,
     testSource: test.source,

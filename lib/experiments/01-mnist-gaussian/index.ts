@@ -5,3 +5,4 @@ export * from './models';
 export * from './ground-truth';
 export { covarianceNeed, requireDigits } from '../../data/mnist';
 export * from './cnce-ridge';
+export * from './per-structure';

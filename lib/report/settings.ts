@@ -80,7 +80,8 @@ export const BACKEND: Setting<(typeof BACKEND_NAMES)[number]> = {
 
 export const THREADS: Setting<number> = {
   name: 'LFR_THREADS',
-  meaning: "threads sharing DEM training batches and the full-batch NCE/cNCE loss of notebook 01's ground truth (default 2 on a multi-core machine)",
+  meaning:
+    "threads sharing DEM training batches and the full-batch NCE/cNCE loss of notebook 01, and running its 4- and 8-connected fits side by side (default 2 on a multi-core machine)",
   expected: `an integer from 1 to ${MAX_THREADS}`,
   parse: integerFrom(1, MAX_THREADS),
 };

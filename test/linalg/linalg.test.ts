@@ -3,7 +3,15 @@ import assert from 'node:assert/strict';
 import { EigenvalueDecomposition, inverse, Matrix } from 'ml-matrix';
 import { cholesky, choleskyOrThrow, logDetFromFactor } from '../../lib/linalg/cholesky';
 import { lowerInverse, solveLower, solveLowerTransposed } from '../../lib/linalg/triangular';
-import { bandedCholesky, bandedInverse, bandedLogDet, bandedSolveLower, bandedSolveLowerTransposed, createBanded } from '../../lib/linalg/banded';
+import {
+  bandedCholesky,
+  bandedInverse,
+  bandedLogDet,
+  bandedSolveLower,
+  bandedSolveLowerTransposed,
+  bandedSolveLowerTransposedRows,
+  createBanded,
+} from '../../lib/linalg/banded';
 import { eigenvaluesSymmetric, eigSymmetric } from '../../lib/linalg/eigen-symmetric';
 import { minimiseLbfgs } from '../../lib/linalg/lbfgs';
 import { createRng } from '../../lib/random';
@@ -99,6 +107,26 @@ test('banded Cholesky, log-det and solves match the dense ones', () => {
   assert.ok(maxAbsDiff(bandedSolveLower(banded.factor, rhs), solveLower(dense, n, rhs)) < 1e-12);
   assert.ok(maxAbsDiff(bandedSolveLowerTransposed(banded.factor, rhs), solveLowerTransposed(dense, n, rhs)) < 1e-12);
   assert.ok(maxAbsDiff(choleskyOrThrow(A, n, 'A'), cholesky(A, n, b).ok ? (cholesky(A, n, b) as { factor: Float64Array }).factor : []) < 1e-12);
+});
+
+test('the many-row banded solve gives each row the single-row solve, bit for bit, and checks its shapes', () => {
+  const n = 40;
+  const b = 5;
+  const outcome = bandedCholesky(toBand(randomSpd(n, b, 8), n, b));
+  assert.ok(outcome.ok);
+  if (!outcome.ok) return;
+  const rng = createRng(9);
+  // 7 rows: one block of four and three left over.
+  const rhs = Float64Array.from({ length: 7 * n }, () => rng.normal());
+  const rows = bandedSolveLowerTransposedRows(outcome.factor, rhs, 7, new Float32Array(7 * n));
+  for (let r = 0; r < 7; r++) {
+    const single: Float32Array = Float32Array.from(bandedSolveLowerTransposed(outcome.factor, rhs.subarray(r * n, (r + 1) * n)));
+    assert.deepEqual(rows.subarray(r * n, (r + 1) * n), single, `row ${r}`);
+  }
+  assert.throws(
+    () => bandedSolveLowerTransposedRows(outcome.factor, rhs, 6, new Float32Array(6 * n)),
+    /expected 6 rows of 40 values \(240\), got 280 in and 240 out/,
+  );
 });
 
 test('banded inverse equals the dense inverse inside the band', () => {

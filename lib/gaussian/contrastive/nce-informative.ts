@@ -27,7 +27,7 @@
 // numbers): each round's rows are an exact sample of its model, and the rounds form a deterministic
 // map whose fixed point the stopping rule can detect (fresh ε would make Λ wander by the Monte
 // Carlo error forever).
-import { bandedLogDet, bandedSolveLowerTransposedInPlace } from '../../linalg/banded';
+import { bandedLogDet, bandedSolveLowerTransposedRows } from '../../linalg/banded';
 import { checkRows } from '../../data/rows';
 import { createRng } from '../../random';
 import { fitStatus, FitStatusRecord } from '../fit-status';
@@ -110,12 +110,7 @@ export function adaptiveNceRound(
   const m = eps.length / D;
   const factor = factorOrThrow(noiseModel, 'adaptive NCE noise precision');
   const exactC = 0.5 * bandedLogDet(factor) - 0.5 * D * LOG_2PI;
-  const noise = new Float32Array(m * D);
-  const row = new Float64Array(D);
-  for (let r = 0; r < m; r++) {
-    row.set(eps.subarray(r * D, (r + 1) * D));
-    noise.set(bandedSolveLowerTransposedInPlace(factor, row), r * D);
-  }
+  const noise = bandedSolveLowerTransposedRows(factor, eps, m, new Float32Array(m * D));
   const blocks: LogisticBlock[] = [
     { images: data, index: everyRow(n), offset: new Float64Array(n).fill(-Math.log(nu)), sign: 1, weight: 1 / n },
     { images: noise, index: everyRow(m), offset: new Float64Array(m).fill(-Math.log(nu)), sign: -1, weight: nu / m },

@@ -13,29 +13,37 @@ export interface ProgressEvent {
   values: ProgressValues;
   /** True once, when the loop has ended (normally or not). */
   final: boolean;
+  /**
+   * Seconds since the loop began, on the clock of the thread that runs it: a display shows these
+   * rather than its own, since a worker thread's events reach it late and all at once.
+   */
+  seconds?: number;
 }
 
 export type OnProgress = (event: ProgressEvent) => void;
 
+/** `seconds`, where given, is the loop's own time so far (a display then shows it instead of its own clock's). */
 export interface Progress {
-  update(done: number, values?: ProgressValues): void;
+  update(done: number, values?: ProgressValues, seconds?: number): void;
   /** Reports the end of the loop; later calls do nothing. */
-  finish(values?: ProgressValues): void;
+  finish(values?: ProgressValues, seconds?: number): void;
 }
 
 /** One loop's reporter: its events go to `onProgress`, and nowhere when that is absent. */
 export function progressReporter(onProgress: OnProgress | undefined, label: string, total: number): Progress {
   let last: { done: number; values: ProgressValues } = { done: 0, values: {} };
   let finished = false;
+  const start = performance.now();
+  const seconds = () => (performance.now() - start) / 1000;
   return {
     update(done, values = {}) {
       last = { done, values };
-      if (!finished) onProgress?.({ label, done, total, values, final: false });
+      if (!finished) onProgress?.({ label, done, total, values, final: false, seconds: seconds() });
     },
     finish(values) {
       if (finished) return;
       finished = true;
-      onProgress?.({ label, done: last.done, total, values: values ?? last.values, final: true });
+      onProgress?.({ label, done: last.done, total, values: values ?? last.values, final: true, seconds: seconds() });
     },
   };
 }

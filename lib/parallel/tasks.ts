@@ -4,9 +4,12 @@
 // runs calls from start to end, with no shared state, so the numbers are those of running them one
 // after another. Arguments and results cross threads by structured clone: they must be data (typed
 // arrays, plain objects); arrays on a SharedArrayBuffer are shared rather than copied, which is how
-// large inputs should be passed. A worker loads the same table of functions through a module of lib/
-// that calls serveTasks with it.
+// large inputs should be passed. The one exception is the project's progress callback: an argument
+// object's `onProgress` is relayed, the worker posting each event and this thread passing it on (so a
+// notebook shows the same progress lines as for calls run here). A worker loads the same table of
+// functions through a module of lib/ that calls serveTasks with it.
 import { isMainThread, parentPort, workerData } from 'worker_threads';
+import { OnProgress, ProgressEvent } from '../progress';
 import { startTypeScriptWorker, threadCount } from './pool';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -23,11 +26,28 @@ interface TaskRequest {
   name: string;
   calls: unknown[][];
 }
-// One shape for both answers (no discriminated union): tslab compiles without strictNullChecks, where
-// such a union does not narrow.
-interface TaskReply {
+// One shape for every message (no discriminated union): tslab compiles without strictNullChecks, where
+// such a union does not narrow. A progress event of call `call` of the worker's share, or the answer.
+interface TaskMessage {
+  progress?: ProgressEvent;
+  call?: number;
   outcomes?: TaskOutcome<unknown>[];
   error?: string;
+}
+
+/** Stands in a worker's copy of the arguments for an onProgress callback, which cannot be cloned. */
+const RELAYED = 'relayed to the calling thread';
+
+/** The onProgress callbacks among a call's argument objects, and the arguments with each replaced by RELAYED. */
+function splitProgress(args: unknown[]): { sendable: unknown[]; callbacks: OnProgress[] } {
+  const callbacks: OnProgress[] = [];
+  const sendable = args.map((arg) => {
+    const callback = arg !== null && typeof arg === 'object' ? (arg as { onProgress?: unknown }).onProgress : undefined;
+    if (typeof callback !== 'function') return arg;
+    callbacks.push(callback as OnProgress);
+    return { ...(arg as object), onProgress: RELAYED };
+  });
+  return { sendable, callbacks };
 }
 
 async function runCalls(fn: AnyFunction, calls: unknown[][]): Promise<TaskOutcome<unknown>[]> {
@@ -60,11 +80,16 @@ export async function runConcurrently<T extends TaskTable, N extends keyof T & s
   const shares = Math.max(1, Math.min(Math.floor(threads), calls.length));
   const positions = Array.from({ length: shares }, (_, s) => calls.map((_, k) => k).filter((k) => k % shares === s));
   const workers = positions.slice(1).map((share) => {
-    const request: TaskRequest = { name, calls: share.map((k) => calls[k]) };
+    const split = share.map((k) => splitProgress(calls[k]));
+    const request: TaskRequest = { name, calls: split.map(({ sendable }) => sendable) };
     const worker = startTypeScriptWorker(workerModule, request);
     const done = new Promise<TaskOutcome<unknown>[]>((resolve, reject) => {
       const failed = (why: string) => reject(new Error(`${name} (item ${share[0] + 1} of ${calls.length}) in a worker thread: ${why}`));
-      worker.once('message', (reply: TaskReply) => (reply.error === undefined ? resolve(reply.outcomes ?? []) : failed(reply.error)));
+      worker.on('message', (message: TaskMessage) => {
+        if (message.progress) split[message.call ?? 0].callbacks.forEach((callback) => callback(message.progress!));
+        else if (message.error === undefined) resolve(message.outcomes ?? []);
+        else failed(message.error);
+      });
       // The message, not the stack: a module that fails to load carries minified loader source in its stack.
       worker.once('error', (error) => failed(error.message));
       worker.once('exit', (code) => failed(`the thread exited (code ${code}) without an answer`));
@@ -97,9 +122,20 @@ export async function runConcurrently<T extends TaskTable, N extends keyof T & s
 export async function serveTasks(table: TaskTable): Promise<void> {
   if (isMainThread || !parentPort) throw new Error('serveTasks: runs only in a worker started by runConcurrently');
   const { name, calls } = workerData as TaskRequest;
-  let reply: TaskReply;
+  const port = parentPort;
+  const relaying = calls.map((args, call) =>
+    args.map((arg) => {
+      if (arg === null || typeof arg !== 'object' || (arg as { onProgress?: unknown }).onProgress !== RELAYED) return arg;
+      const onProgress: OnProgress = (progress) => {
+        const message: TaskMessage = { progress, call };
+        port.postMessage(message);
+      };
+      return { ...(arg as object), onProgress };
+    }),
+  );
+  let reply: TaskMessage;
   try {
-    reply = { outcomes: await runCalls(table[name], calls) };
+    reply = { outcomes: await runCalls(table[name], relaying) };
   } catch (error) {
     reply = { error: String((error as Error).stack ?? error) };
   }

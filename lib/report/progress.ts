@@ -46,17 +46,20 @@ function chooseSink(): Sink {
   return { kind: 'log', write: (line) => process.stderr.write(`${line}\n`) };
 }
 
-/** A display for one loop; its final line carries the total time. */
+/**
+ * A display for one loop; its final line carries the total time: the loop's own `seconds` when its
+ * events bring them (../progress), else the display's clock.
+ */
 export function createProgress(label: string, total: number): Progress {
   const sink = chooseSink();
   const start = Date.now();
   const interval = sink.kind === 'log' ? LOG_INTERVAL_MS : NOTEBOOK_INTERVAL_MS;
   let lastShown = -Infinity;
   let finished = false;
-  let last: { done: number; values: ProgressValues } = { done: 0, values: {} };
+  let last: { done: number; values: ProgressValues; seconds?: number } = { done: 0, values: {} };
 
-  const line = (done: number, values: ProgressValues, final: boolean): string => {
-    const elapsed = (Date.now() - start) / 1000;
+  const line = (done: number, values: ProgressValues, final: boolean, seconds?: number): string => {
+    const elapsed = seconds ?? (Date.now() - start) / 1000;
     const fraction = total > 0 ? Math.min(1, done / total) : 1;
     const timing = final
       ? `in ${formatSeconds(elapsed)}`
@@ -65,17 +68,17 @@ export function createProgress(label: string, total: number): Progress {
   };
 
   return {
-    update(done, values = {}) {
-      last = { done, values };
+    update(done, values = {}, seconds) {
+      last = { done, values, seconds };
       const now = Date.now();
       if (finished || now - lastShown < interval) return;
       lastShown = now;
-      sink.write(line(done, values, false), false);
+      sink.write(line(done, values, false, seconds), false);
     },
-    finish(values) {
+    finish(values, seconds) {
       if (finished) return;
       finished = true;
-      sink.write(line(last.done, values ?? last.values, true), true);
+      sink.write(line(last.done, values ?? last.values, true, seconds ?? last.seconds), true);
     },
   };
 }
@@ -86,12 +89,12 @@ export function createProgress(label: string, total: number): Progress {
  */
 export function showProgress(): OnProgress {
   const open = new Map<string, Progress>();
-  return ({ label, done, total, values, final }) => {
+  return ({ label, done, total, values, final, seconds }) => {
     let progress = open.get(label);
     if (!progress) open.set(label, (progress = createProgress(label, total)));
-    progress.update(done, values);
+    progress.update(done, values, seconds);
     if (final) {
-      progress.finish(values);
+      progress.finish(values, seconds);
       open.delete(label);
     }
   };

@@ -7,6 +7,7 @@ import { localFromData, LocalSecondMoment } from '../../lib/gaussian/model/local
 import { identityPrecision } from '../../lib/gaussian/model/precision';
 import { knownSparsePrecision } from '../../lib/gaussian/model/known-precision';
 import { sampleByCholesky } from '../../lib/gaussian/model/sampling';
+import { ProgressEvent } from '../../lib/progress';
 
 const WORKER = 'experiments/01-mnist-gaussian/per-structure-worker.ts';
 type Fits = typeof PER_STRUCTURE_FITS;
@@ -27,6 +28,7 @@ test('every per-structure fit gives in a worker thread, bit for bit, what it giv
     fitMaxLikelihood: (c: number) => [local[c]] as const,
     validateScoreMatching: (c: number) => [rows, n, structures[c], { seed: 2, taus: [1, 0.1], gammas: [0.1, 1] }, local[c]] as const,
     fitNceAdaptive: (c: number) => [rows, n, structures[c], { nu: 1, init: identityPrecision(structures[c]), seed: 5, tolerance: 1e-3 }] as const,
+    fitCnce: (c: number) => [rows, n, structures[c], { steps: 12, batchSize: 50, learningRate: 0.01, finalLearningRate: 0.001, seed: 6 }] as const,
   };
   for (const [name, argsOf] of Object.entries(cases) as [keyof typeof PER_STRUCTURE_FITS, (c: number) => readonly unknown[]][]) {
     const direct = items.map((c) => (PER_STRUCTURE_FITS[name] as (...args: unknown[]) => { precision: { values: Float64Array } })(...argsOf(c)));
@@ -63,4 +65,23 @@ test('one thread runs every call here, in order', async () => {
     outcomes.map(({ result }) => result.precision.structure.connectivity),
     [8, 4],
   );
+});
+
+test("a worker's progress events reach the caller's onProgress, in order, timed on the worker's clock", async () => {
+  const events: ProgressEvent[] = [];
+  const options = { steps: 12, batchSize: 50, learningRate: 0.01, finalLearningRate: 0.001, seed: 3, onProgress: (e: ProgressEvent) => events.push(e) };
+  const outcomes = await run('fitCnce', [4, 8], (c) => [rows, n, structures[c], options]);
+  for (const [k, c] of [4, 8].entries()) {
+    const own = events.filter((e) => e.label.includes(`${c}-connected`));
+    assert.ok(own.length >= 2, `${c}-connected: ${own.length} events`);
+    assert.deepEqual(
+      own.map((e) => e.final),
+      [...own.slice(1).map(() => false), true],
+      `${c}-connected: one final event, the last`,
+    );
+    own.forEach((e, i) => i > 0 && assert.ok(e.done >= own[i - 1].done && e.seconds! >= own[i - 1].seconds!, `${c}-connected, event ${i}`));
+    const last = own[own.length - 1];
+    assert.equal(last.done, 12);
+    assert.ok(last.seconds! > 0 && last.seconds! <= outcomes[k].seconds, `${c}-connected: ${last.seconds} s of a ${outcomes[k].seconds} s fit`);
+  }
 });

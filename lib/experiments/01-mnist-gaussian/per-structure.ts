@@ -3,11 +3,13 @@
 // gives the numbers of running them one after the other in about half the time.
 import { runConcurrently, TaskOutcome } from '../../parallel/tasks';
 import { fitMaxLikelihood } from '../../gaussian/evaluation/max-likelihood';
+import { fitCnce } from '../../gaussian/contrastive/cnce';
 import { fitNceAdaptive } from '../../gaussian/contrastive/nce-informative';
 import { fitScoreMatchingBarrier } from '../../gaussian/score-matching/barrier';
 import { validateScoreMatching } from '../../gaussian/score-matching/validated';
 
-export const PER_STRUCTURE_FITS = { fitScoreMatchingBarrier, fitMaxLikelihood, validateScoreMatching, fitNceAdaptive };
+// NCE's minibatch fit is not here: its module draws the noise with tfjs, which a worker would take 0.7 s to load.
+export const PER_STRUCTURE_FITS = { fitScoreMatchingBarrier, fitMaxLikelihood, validateScoreMatching, fitNceAdaptive, fitCnce };
 type Fits = typeof PER_STRUCTURE_FITS;
 
 /**

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
+import { createHmac } from 'crypto';
 import { projectRoot } from '../../lib/report/paths';
 
 const root = projectRoot();
@@ -35,4 +36,33 @@ test("the kernel's launcher makes sends wait for the socket's bind and for each 
   const { serialiseSends } = require(path.join(kernelDir, 'launch.js'));
   serialiseSends(zmq);
   assert.equal(await sendAll(new zmq.Publisher()), 0);
+});
+
+test("the kernel's launcher drops a message signed with another key, which tslab would die of, and passes its own", () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the launcher is plain CommonJS run by the kernelspec
+  const { dropForeignMessages, TSLAB } = require(path.join(kernelDir, 'launch.js'));
+  // The wrapper reads the key where tslab's own handler does.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const tslabServer = require(path.join(TSLAB, 'dist', 'jupyter.js')).ZmqServer;
+  assert.match(String(tslabServer.prototype.handleShellMessage), /fromRaw\(this\.connInfo\.key/);
+  const handled: number[] = [];
+  class Server {
+    connInfo = { key: 'our key' };
+    handleShellMessage(_sock: unknown, ...frames: Buffer[]) {
+      handled.push(frames.length);
+      return Promise.resolve();
+    }
+  }
+  dropForeignMessages({ ZmqServer: Server });
+  const body = ['{"msg_id":"1"}', '{}', '{}', '{"code":"1"}'].map((text) => Buffer.from(text));
+  const signed = (key: string) => {
+    const hmac = createHmac('sha256', key);
+    body.forEach((frame) => hmac.update(frame));
+    return [Buffer.from('client'), Buffer.from('<IDS|MSG>'), Buffer.from(hmac.digest('hex')), ...body];
+  };
+  const server = new Server();
+  server.handleShellMessage(null, ...signed('our key'));
+  server.handleShellMessage(null, ...signed('another key'));
+  server.handleShellMessage(null, ...body);
+  assert.deepEqual(handled, [7], 'only the message signed with the kernel key reaches tslab');
 });

@@ -22,11 +22,10 @@ export interface ProgressEvent {
 
 export type OnProgress = (event: ProgressEvent) => void;
 
-/** `seconds`, where given, is the loop's own time so far (a display then shows it instead of its own clock's). */
 export interface Progress {
-  update(done: number, values?: ProgressValues, seconds?: number): void;
+  update(done: number, values?: ProgressValues): void;
   /** Reports the end of the loop; later calls do nothing. */
-  finish(values?: ProgressValues, seconds?: number): void;
+  finish(values?: ProgressValues): void;
 }
 
 /** One loop's reporter: its events go to `onProgress`, and nowhere when that is absent. */

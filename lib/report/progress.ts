@@ -3,7 +3,7 @@
 // floods. The only module of lib/ that knows the notebook kernel.
 import * as jupyter from 'tslab/dist/jupyter';
 import * as tslab from 'tslab';
-import { OnProgress, Progress, ProgressValues } from '../progress';
+import { OnProgress, ProgressValues } from '../progress';
 import { PROGRESS, readSetting } from './settings';
 
 const NOTEBOOK_INTERVAL_MS = 500;
@@ -46,11 +46,18 @@ function chooseSink(): Sink {
   return { kind: 'log', write: (line) => process.stderr.write(`${line}\n`) };
 }
 
+/** A loop's display; `seconds`, where given, is the loop's own time so far (ProgressEvent.seconds). */
+export interface ProgressDisplay {
+  update(done: number, values?: ProgressValues, seconds?: number): void;
+  /** Writes the final line; later calls do nothing. */
+  finish(values?: ProgressValues, seconds?: number): void;
+}
+
 /**
  * A display for one loop; its final line carries the total time: the loop's own `seconds` when its
  * events bring them (../progress), else the display's clock.
  */
-export function createProgress(label: string, total: number): Progress {
+export function createProgress(label: string, total: number): ProgressDisplay {
   const sink = chooseSink();
   const start = Date.now();
   const interval = sink.kind === 'log' ? LOG_INTERVAL_MS : NOTEBOOK_INTERVAL_MS;
@@ -88,7 +95,7 @@ export function createProgress(label: string, total: number): Progress {
  * and closed by its final one (a label seen again after that opens a new display).
  */
 export function showProgress(): OnProgress {
-  const open = new Map<string, Progress>();
+  const open = new Map<string, ProgressDisplay>();
   return ({ label, done, total, values, final, seconds }) => {
     let progress = open.get(label);
     if (!progress) open.set(label, (progress = createProgress(label, total)));

@@ -3,7 +3,7 @@
 // evaluation recomputes the shifted products of every row: storing each row's features instead
 // (float32, 0.8 GB for 88,000 rows on 28×28) was measured no faster in JavaScript.
 import { GridStructure, parameterCount } from '../model/structure';
-import { addBilinearFeatures, addPatternFeatures, patternBilinear, patternQuadratic, sigmoid, softplus } from './pattern-features';
+import { addCoupleFeatures, addPatternFeatures, coupleForms, patternQuadratic, sigmoid, softplus } from './pattern-features';
 
 /**
  * Rows of a sample loss sharing a sign s and weight w: row r scores w·softplus(−z_r) with
@@ -44,13 +44,21 @@ function margin(theta: Float64Array, block: LogisticBlock, r: number, structure:
   return block.sign * linear;
 }
 
-/** Row r of a block with couples: a = xᵀΛd and the shared part b = ½dᵀΛd + γĉ + b_r, so z± = s(b ± a). */
-function coupleParts(theta: Float64Array, block: LogisticBlock, r: number, structure: GridStructure, shift: number): { a: number; b: number } {
+/**
+ * Row r of a block with couples: a = xᵀΛd and the shared part b = ½dᵀΛd + γĉ + b_r, so z± = s(b ± a).
+ * `forms` is scratch space for coupleForms.
+ */
+function coupleParts(
+  theta: Float64Array,
+  block: LogisticBlock,
+  r: number,
+  structure: GridStructure,
+  shift: number,
+  forms: Float64Array,
+): { a: number; b: number } {
   const D = structure.size;
-  const d = block.couples!;
-  const a = patternBilinear(theta, block.images, block.index[r] * D, d, r * D, structure);
-  const b = 0.5 * patternQuadratic(theta, d, r * D, structure) + shift + (block.offset ? block.offset[r] : 0);
-  return { a, b };
+  coupleForms(theta, block.images, block.index[r] * D, block.couples!, r * D, structure, forms);
+  return { a: forms[0], b: 0.5 * forms[1] + shift + (block.offset ? block.offset[r] : 0) };
 }
 
 /**
@@ -62,8 +70,9 @@ export function logisticMargins(theta: Float64Array, blocks: LogisticBlock[], st
   return blocks.map((block) => {
     if (!block.couples) return Float64Array.from(block.index, (_, r) => margin(theta, block, r, structure, shift));
     const z = new Float64Array(2 * block.index.length);
+    const forms = new Float64Array(2);
     for (let r = 0; r < block.index.length; r++) {
-      const { a, b } = coupleParts(theta, block, r, structure, shift);
+      const { a, b } = coupleParts(theta, block, r, structure, shift, forms);
       z[2 * r] = block.sign * (b + a);
       z[2 * r + 1] = block.sign * (b - a);
     }
@@ -90,14 +99,14 @@ export function logisticSampleLoss(
     const { images, index, partners, couples, sign, weight } = block;
     let value = 0;
     if (couples) {
+      const forms = new Float64Array(2);
       for (let r = 0; r < index.length; r++) {
-        const { a, b } = coupleParts(theta, block, r, structure, shift);
+        const { a, b } = coupleParts(theta, block, r, structure, shift, forms);
         const [zPlus, zMinus] = [sign * (b + a), sign * (b - a)];
         value += weight * (softplus(-zPlus) + softplus(-zMinus));
         // ∂z±/∂θ = s(±g(x, d) + ½f(d)), ∂z±/∂ĉ = sγ; each term adds −w·σ(−z±)·∂z±.
         const [sPlus, sMinus] = [weight * sigmoid(-zPlus) * sign, weight * sigmoid(-zMinus) * sign];
-        addBilinearFeatures(gradient, -(sPlus - sMinus), images, index[r] * D, couples, r * D, structure);
-        addPatternFeatures(gradient, -0.5 * (sPlus + sMinus), couples, r * D, structure);
+        addCoupleFeatures(gradient, -(sPlus - sMinus), -0.5 * (sPlus + sMinus), images, index[r] * D, couples, r * D, structure);
         if (hasExtra) gradient[P] -= (sPlus + sMinus) * extraScale;
       }
       return value;

@@ -2,9 +2,9 @@
 //   xᵀΛx = θ · f(x),  f(x) = [xᵢ² for each pixel | 2·x_anchor·x_partner for each edge],
 // so NCE and cNCE need only two loops per image — θ·f(x) and "gradient += weight·f(x)" — each
 // O(D + edges), walking each edge class's anchor rectangle row by row. cNCE's antithetic couples also
-// need the bilinear form xᵀΛd = θ·g(x, d), g(x, d)ᵢ = xᵢdᵢ and g_ab = x_a d_b + x_b d_a. The quadratic keeps
-// its own loops although it is the bilinear form at d = x: written that way it took 1.7× as long
-// (28×28, 8-connected), and it is NCE's inner loop.
+// need the bilinear form xᵀΛd = θ·g(x, d), g(x, d)ᵢ = xᵢdᵢ and g_ab = x_a d_b + x_b d_a, beside dᵀΛd. The
+// quadratic keeps its own loops although it is the bilinear form at d = x: written that way it took
+// 1.7× as long (28×28, 8-connected), and it is NCE's inner loop.
 import { GridStructure } from '../model/structure';
 
 /** θ·f(x) = xᵀΛx for the image starting at x[offset]. */
@@ -43,19 +43,30 @@ export function addPatternFeatures(gradient: Float64Array, weight: number, x: Ar
   }
 }
 
-/** xᵀΛd = θ·g(x, d) for the images starting at x[xOffset] and d[dOffset] (g(x, x) = f(x)). */
-export function patternBilinear(
+/**
+ * The two forms of a cNCE couple in one pass over the pattern: out[0] = xᵀΛd = θ·g(x, d) and
+ * out[1] = dᵀΛd = θ·f(d), for the images starting at x[xOffset] and d[dOffset] (g(x, x) = f(x)).
+ * One pass reads each d once where two passes read it twice: 1.6× faster on 28×28, the same sums.
+ */
+export function coupleForms(
   theta: ArrayLike<number>,
   x: ArrayLike<number>,
   xOffset: number,
   d: ArrayLike<number>,
   dOffset: number,
   structure: GridStructure,
-): number {
+  out: Float64Array,
+): void {
   const { size: D, width: W } = structure;
-  let diagonal = 0;
-  for (let i = 0; i < D; i++) diagonal += theta[i] * x[xOffset + i] * d[dOffset + i];
-  let edges = 0;
+  let diagonalX = 0;
+  let diagonalD = 0;
+  for (let i = 0; i < D; i++) {
+    const di = d[dOffset + i];
+    diagonalX += theta[i] * x[xOffset + i] * di;
+    diagonalD += theta[i] * di * di;
+  }
+  let edgesX = 0;
+  let edgesD = 0;
   let start = D;
   for (const c of structure.edgeClasses) {
     const step = c.dy * W + c.dx;
@@ -63,18 +74,23 @@ export function patternBilinear(
     for (let r = 0; r < c.rows; r++) {
       const from = r * W + c.col0;
       for (let p = from; p < from + c.cols; p++, e++) {
-        edges += theta[e] * (x[xOffset + p] * d[dOffset + p + step] + x[xOffset + p + step] * d[dOffset + p]);
+        const dp = d[dOffset + p];
+        const dq = d[dOffset + p + step];
+        edgesX += theta[e] * (x[xOffset + p] * dq + x[xOffset + p + step] * dp);
+        edgesD += theta[e] * dp * dq;
       }
     }
     start += c.count;
   }
-  return diagonal + edges;
+  out[0] = diagonalX + edgesX;
+  out[1] = diagonalD + 2 * edgesD;
 }
 
-/** gradient[j] += weight·g(x, d)ⱼ, the features of xᵀΛd (see patternBilinear). */
-export function addBilinearFeatures(
+/** gradient[j] += weightX·g(x, d)ⱼ + weightD·f(d)ⱼ, the features of a couple's two forms (see coupleForms), in one pass. */
+export function addCoupleFeatures(
   gradient: Float64Array,
-  weight: number,
+  weightX: number,
+  weightD: number,
   x: ArrayLike<number>,
   xOffset: number,
   d: ArrayLike<number>,
@@ -82,7 +98,12 @@ export function addBilinearFeatures(
   structure: GridStructure,
 ): void {
   const { size: D, width: W } = structure;
-  for (let i = 0; i < D; i++) gradient[i] += weight * x[xOffset + i] * d[dOffset + i];
+  for (let i = 0; i < D; i++) {
+    const di = d[dOffset + i];
+    gradient[i] += weightX * x[xOffset + i] * di;
+    gradient[i] += weightD * di * di;
+  }
+  const twice = 2 * weightD;
   let start = D;
   for (const c of structure.edgeClasses) {
     const step = c.dy * W + c.dx;
@@ -90,7 +111,10 @@ export function addBilinearFeatures(
     for (let r = 0; r < c.rows; r++) {
       const from = r * W + c.col0;
       for (let p = from; p < from + c.cols; p++, e++) {
-        gradient[e] += weight * (x[xOffset + p] * d[dOffset + p + step] + x[xOffset + p + step] * d[dOffset + p]);
+        const dp = d[dOffset + p];
+        const dq = d[dOffset + p + step];
+        gradient[e] += weightX * (x[xOffset + p] * dq + x[xOffset + p + step] * dp);
+        gradient[e] += twice * dp * dq;
       }
     }
     start += c.count;

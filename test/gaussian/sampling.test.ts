@@ -10,6 +10,8 @@ import { alwaysZeroPixels, dequantise } from '../../lib/data/dequantise';
 import { choleskyOrThrow } from '../../lib/linalg/cholesky';
 import { lowerInverse } from '../../lib/linalg/triangular';
 import { eigSymmetric } from '../../lib/linalg/eigen-symmetric';
+import { createRng } from '../../lib/random';
+import type { SparsePrecision } from '../../lib/gaussian/model/precision';
 
 const structure = gridStructure(3, 4, 8);
 const D = structure.size;
@@ -53,8 +55,52 @@ test('both samplers have covariance Λ⁻¹ (and the wrong triangle does not)', 
 test('the square-root sampler refuses an indefinite precision instead of patching it', () => {
   const bad = createPrecision(structure, truth.values);
   bad.diagonal[0] = -1;
-  assert.throws(() => sampleBySquareRoot(bad, new Float64Array(D), 1, 1), /eigenvalue .* ≤ 0/);
+  assert.throws(() => sampleBySquareRoot(bad, new Float64Array(D), 1, 1), /sampleBySquareRoot: the precision is not positive definite/);
   assert.throws(() => sampleByCholesky(bad, new Float64Array(D), 1, 1), /not positive definite: Cholesky pivot 0/);
+});
+
+/** Λ^{-1/2}ε from a dense eigendecomposition, for the same ε the sampler draws (seed, count × D normals). */
+function rootByEigen(precision: SparsePrecision, count: number, seed: number): Float64Array {
+  const n = precision.structure.size;
+  const { values, vectors } = eigSymmetric(toDense(precision), n);
+  const rng = createRng(seed);
+  const out = new Float64Array(count * n);
+  for (let s = 0; s < count; s++) {
+    const eps = Float64Array.from({ length: n }, () => rng.normal());
+    const coefficients = new Float64Array(n);
+    for (let k = 0; k < n; k++) {
+      for (let r = 0; r < n; r++) coefficients[k] += vectors[r * n + k] * eps[r];
+      coefficients[k] /= Math.sqrt(values[k]);
+    }
+    for (let r = 0; r < n; r++) for (let k = 0; k < n; k++) out[s * n + r] += vectors[r * n + k] * coefficients[k];
+  }
+  return out;
+}
+
+test('the square-root sampler gives Λ^{-1/2}ε of a dense eigendecomposition, also for a condition number of 10⁸', () => {
+  const grid = gridStructure(6, 7, 8);
+  const n = grid.size;
+  const wellPosed = knownSparsePrecision(grid, 5);
+  // The same Λ shifted down to λ_min = 10⁻⁸·λ_max: the quadrature must reach far into the small eigenvalues.
+  const { values } = eigSymmetric(toDense(wellPosed), n);
+  const illPosed = createPrecision(grid, wellPosed.values);
+  const shift = values[0] - 1e-8 * (values[n - 1] - values[0]);
+  for (let i = 0; i < n; i++) illPosed.diagonal[i] -= shift;
+  for (const precision of [wellPosed, illPosed]) {
+    const count = 5;
+    const expected = rootByEigen(precision, count, 9);
+    const got = sampleBySquareRoot(precision, new Float64Array(n), count, 9);
+    for (let s = 0; s < count; s++) {
+      let error = 0;
+      let norm = 0;
+      for (let i = 0; i < n; i++) {
+        error += (got[s * n + i] - expected[s * n + i]) ** 2;
+        norm += expected[s * n + i] ** 2;
+      }
+      // float32 output: ~6e-8 relative; the quadrature's own error is ~1e-8.
+      assert.ok(Math.sqrt(error / norm) < 3e-7, `sample ${s}: relative error ${Math.sqrt(error / norm)}`);
+    }
+  }
 });
 
 test('the smallest eigenvalue matches a dense eigendecomposition, for definite and indefinite Λ', () => {

@@ -7,7 +7,8 @@ import { createRng } from '../../lib/random';
 import { logisticLossEvaluator } from '../../lib/gaussian/contrastive/parallel-loss';
 import { localFromDense } from '../../lib/gaussian/model/local-moments';
 import { fitScoreMatchingBarrier } from '../../lib/gaussian/score-matching/barrier';
-import { fitNce, prepareNce } from '../../lib/gaussian/contrastive/nce';
+import { fitNce } from '../../lib/gaussian/contrastive/nce';
+import { prepareNce } from '../../lib/gaussian/contrastive/nce-noise';
 import { prepareMnistGaussian } from '../../lib/experiments/01-mnist-gaussian/data';
 import { noiseCovariance } from '../../lib/experiments/01-mnist-gaussian/models';
 

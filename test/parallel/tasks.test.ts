@@ -8,6 +8,8 @@ import { identityPrecision } from '../../lib/gaussian/model/precision';
 import { knownSparsePrecision } from '../../lib/gaussian/model/known-precision';
 import { sampleByCholesky } from '../../lib/gaussian/model/sampling';
 import { ProgressEvent } from '../../lib/progress';
+import { prepareNce } from '../../lib/gaussian/contrastive/nce-noise';
+import { secondMomentDense } from '../../lib/data/moments';
 
 const WORKER = 'experiments/01-mnist-gaussian/per-structure-worker.ts';
 type Fits = typeof PER_STRUCTURE_FITS;
@@ -19,6 +21,7 @@ const n = 400;
 const structures: Record<number, GridStructure> = { 4: gridStructure(side, side, 4), 8: gridStructure(side, side, 8) };
 const rows = sampleByCholesky(knownSparsePrecision(structures[4], 3), new Float64Array(side * side), n, 4);
 const local: Record<number, LocalSecondMoment> = { 4: localFromData(rows, n, structures[4]), 8: localFromData(rows, n, structures[8]) };
+const nceProblem = prepareNce(rows, n, secondMomentDense(rows, n, side * side), 2 * n, 7);
 
 test('every per-structure fit gives in a worker thread, bit for bit, what it gives here, in the order of the items', async () => {
   // Three items on two threads: items 1 and 3 run here, item 2 in the worker.
@@ -27,6 +30,12 @@ test('every per-structure fit gives in a worker thread, bit for bit, what it giv
     fitScoreMatchingBarrier: (c: number) => [local[c], 0.5, { tolerance: 1e-8 }] as const,
     fitMaxLikelihood: (c: number) => [local[c]] as const,
     validateScoreMatching: (c: number) => [rows, n, structures[c], { seed: 2, taus: [1, 0.1], gammas: [0.1, 1] }, local[c]] as const,
+    fitNce: (c: number) =>
+      [
+        nceProblem,
+        structures[c],
+        { nu: 2, steps: 12, batchSize: 50, learningRate: 0.01, finalLearningRate: 0.001, seed: 8, init: identityPrecision(structures[c]) },
+      ] as const,
     fitNceAdaptive: (c: number) => [rows, n, structures[c], { nu: 1, init: identityPrecision(structures[c]), seed: 5, tolerance: 1e-3 }] as const,
     fitCnce: (c: number) => [rows, n, structures[c], { steps: 12, batchSize: 50, learningRate: 0.01, finalLearningRate: 0.001, seed: 6 }] as const,
   };

@@ -4,12 +4,13 @@
 import { runConcurrently, TaskOutcome } from '../../parallel/tasks';
 import { fitMaxLikelihood } from '../../gaussian/evaluation/max-likelihood';
 import { fitCnce } from '../../gaussian/contrastive/cnce';
+import { fitNce } from '../../gaussian/contrastive/nce';
 import { fitNceAdaptive } from '../../gaussian/contrastive/nce-informative';
 import { fitScoreMatchingBarrier } from '../../gaussian/score-matching/barrier';
 import { validateScoreMatching } from '../../gaussian/score-matching/validated';
 
-// NCE's minibatch fit is not here: its module draws the noise with tfjs, which a worker would take 0.7 s to load.
-export const PER_STRUCTURE_FITS = { fitScoreMatchingBarrier, fitMaxLikelihood, validateScoreMatching, fitNceAdaptive, fitCnce };
+// None of their modules loads TensorFlow.js, which would take a worker 0.7 s.
+export const PER_STRUCTURE_FITS = { fitScoreMatchingBarrier, fitMaxLikelihood, validateScoreMatching, fitNce, fitNceAdaptive, fitCnce };
 type Fits = typeof PER_STRUCTURE_FITS;
 
 /**

@@ -8,7 +8,7 @@ import { secondMomentDense } from '../../lib/data/moments';
 import { fitNce, fitNceFullBatch, nceClassification, nceLossAndGradient } from '../../lib/gaussian/contrastive/nce';
 import { prepareNce } from '../../lib/gaussian/contrastive/nce-noise';
 import { exactLogNormaliser } from '../../lib/gaussian/model/likelihood';
-import { chooseEpsilon, cnceLossAndGradient, fitCnce, fitCnceFullBatch } from '../../lib/gaussian/contrastive/cnce';
+import { chooseEpsilon, cnceLossAndGradient, cnceSample, fitCnce, fitCnceFullBatch, fitCnceSample } from '../../lib/gaussian/contrastive/cnce';
 import { LogisticBlock, logisticMargins, logisticSampleLoss } from '../../lib/gaussian/contrastive/logistic-loss';
 import { groundTruthStudy } from '../../lib/experiments/01-mnist-gaussian/ground-truth';
 import { knownSparsePrecision } from '../../lib/gaussian/model/known-precision';
@@ -107,6 +107,11 @@ test('cNCE recovers a known sparse precision, with ε set by the rule', async ()
   const choice = chooseEpsilon(data, 8000, structure, start, 5);
   const last = choice.trace[choice.trace.length - 1].loss;
   assert.ok(last >= 0.5 * Math.LN2 && last <= 0.9 * Math.LN2, `final rule loss ${last}`);
+  // The rule scores each ε by the loss alone; it is the number the loss-and-gradient pass gives on the same pairs.
+  const rulePairs = Int32Array.from({ length: 1000 }, (_, i) => i);
+  for (const { epsilon, loss } of choice.trace) {
+    assert.equal(loss, cnceLossAndGradient(start.values, data, rulePairs, epsilon, structure, createRng(5)).terms.total, `ε = ${epsilon}`);
+  }
   const errors = [1000, 8000].map((n) => {
     const fit = fitCnce(data.subarray(0, n * D), n, structure, { steps: 1500, batchSize: 100, learningRate: 0.05, finalLearningRate: 5e-4, seed: 5 });
     assert.equal(fit.status.status, 'trained', `n = ${n}: ${JSON.stringify(fit.convergence)}`);
@@ -337,6 +342,13 @@ test("cNCE with SM's ridge lands next to SM's ridge fit, as its leading order sa
     () => fitCnceFullBatch(data.subarray(0, 100 * D), 100, structure, { init, kappa: 2, seed: 13, ridge: -1 }),
     /ridge must be a finite number ≥ 0, got -1/,
   );
+  // One sample of couples serves fits at several ridges (the ladder's), each the fit of its own call, bit for bit.
+  const rows = data.subarray(0, 2000 * D);
+  const sample = cnceSample(rows, 2000, structure, { init, kappa: 2, seed: 17 });
+  for (const ridge of [0.5, 2]) {
+    const alone = fitCnceFullBatch(rows, 2000, structure, { init, kappa: 2, seed: 17, ridge });
+    assert.deepEqual(fitCnceSample(sample, structure, { init, ridge }).precision.values, alone.precision.values, `γ = ${ridge}`);
+  }
 });
 
 test("cNCE's ridge ladder starts at SM's best positive definite ridge and doubles; the first ridge that trains ends it", async () => {

@@ -1,10 +1,10 @@
-// cNCE with SM's ridge on the digits (fitCnceFullBatch's `ridge`). The ridge SM's validation chose is the
+// cNCE with SM's ridge on the digits (fitCnceFullBatch's `ridge`), every ridge on the same sample of couples. The ridge SM's validation chose is the
 // first one tried. cNCE at the rule's ε is SM only to leading order, so its minimiser can still lie on the
 // cone's edge at a ridge that keeps SM's inside (measured in docs/decisions.md). A fit that does not train is
 // then followed by one at the smallest ridge of SM's sweep at least twice as large, up to `tries` fits; a
 // larger ridge means more bias, so the ladder climbs only as far as it must, and every attempt is reported.
 import { SmValidationEntry, bestRidge } from '../../gaussian/score-matching/validated';
-import { CnceFullBatchFit, fitCnceFullBatch } from '../../gaussian/contrastive/cnce';
+import { CnceFullBatchFit, cnceSample, fitCnceSample } from '../../gaussian/contrastive/cnce';
 import { identityPrecision } from '../../gaussian/model/precision';
 import { GridStructure } from '../../gaussian/model/structure';
 
@@ -46,11 +46,13 @@ export function fitCnceWithSmRidge(
   options: { sweep: SmValidationEntry[]; tries: number; maxIterations: number; tolerance: number; edgeEigenvalue?: number; kappa: number; seed: number },
 ): { fit: CnceFullBatchFit | null; attempts: CnceRidgeAttempt[] } {
   const attempts: CnceRidgeAttempt[] = [];
-  for (const ridge of ridgeLadder(options.sweep, options.tries)) {
-    const fit = fitCnceFullBatch(rows, n, structure, {
-      init: identityPrecision(structure),
-      kappa: options.kappa,
-      seed: options.seed,
+  const ladder = ridgeLadder(options.sweep, options.tries);
+  if (ladder.length === 0) return { fit: null, attempts };
+  const init = identityPrecision(structure);
+  const sample = cnceSample(rows, n, structure, { init, kappa: options.kappa, seed: options.seed });
+  for (const ridge of ladder) {
+    const fit = fitCnceSample(sample, structure, {
+      init,
       ridge,
       maxIterations: options.maxIterations,
       tolerance: options.tolerance,

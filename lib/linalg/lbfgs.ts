@@ -9,6 +9,11 @@ export type Objective = (x: Float64Array) => { value: number; gradient: Float64A
 export interface LbfgsOptions {
   /** Approximate inverse Hessian diagonal (default: all ones). */
   inverseHessianDiagonal?: Float64Array;
+  /**
+   * An approximate inverse Hessian as a symmetric positive definite map v ↦ H₀v, e.g. through the
+   * factor of a known part of the Hessian; it takes the place of inverseHessianDiagonal.
+   */
+  inverseHessian?: (v: Float64Array) => Float64Array;
   /** Stop when ‖gradient‖ ≤ tolerance · gradientScale (default 1e-9; scale defaults to ‖initial gradient‖). */
   tolerance?: number;
   gradientScale?: number;
@@ -41,7 +46,7 @@ const MAX_BACKTRACKS = 60;
 export function minimiseLbfgs(objective: Objective, x0: Float64Array, options: LbfgsOptions = {}): LbfgsResult {
   const name = options.name ?? 'L-BFGS';
   const n = x0.length;
-  const h0 = options.inverseHessianDiagonal ?? new Float64Array(n).fill(1);
+  const h0 = options.inverseHessian ?? options.inverseHessianDiagonal ?? new Float64Array(n).fill(1);
   const memory = options.memory ?? 20;
   const maxIterations = options.maxIterations ?? 5000;
   const tolerance = options.tolerance ?? 1e-9;
@@ -104,9 +109,9 @@ export function minimiseLbfgs(objective: Objective, x0: Float64Array, options: L
   return { x, value, gradient, iterations, relativeGradient: norm(gradient) / scale };
 }
 
-/** −H·g for the L-BFGS inverse-Hessian approximation H built from the stored pairs. */
-function twoLoop(gradient: Float64Array, sList: Float64Array[], yList: Float64Array[], h0: Float64Array): Float64Array {
-  const q = Float64Array.from(gradient);
+/** −H·g for the L-BFGS inverse-Hessian approximation H built from the stored pairs on top of h0. */
+function twoLoop(gradient: Float64Array, sList: Float64Array[], yList: Float64Array[], h0: Float64Array | ((v: Float64Array) => Float64Array)): Float64Array {
+  let q = Float64Array.from(gradient);
   const n = q.length;
   const alphas = new Float64Array(sList.length);
   const rhos = sList.map((s, j) => 1 / dot(yList[j], s));
@@ -118,14 +123,20 @@ function twoLoop(gradient: Float64Array, sList: Float64Array[], yList: Float64Ar
   }
   // Scale the preconditioner by the latest curvature (Nocedal & Wright eq. 7.20, in the h0 metric).
   let gamma = 1;
-  if (sList.length > 0) {
-    const last = sList.length - 1;
-    const y = yList[last];
-    let yhy = 0;
-    for (let i = 0; i < n; i++) yhy += y[i] * h0[i] * y[i];
-    gamma = dot(sList[last], y) / yhy;
+  if (typeof h0 === 'function') {
+    if (sList.length > 0) gamma = dot(sList[sList.length - 1], yList[sList.length - 1]) / dot(yList[sList.length - 1], h0(yList[sList.length - 1]));
+    q = h0(q);
+    for (let i = 0; i < n; i++) q[i] *= gamma;
+  } else {
+    if (sList.length > 0) {
+      const last = sList.length - 1;
+      const y = yList[last];
+      let yhy = 0;
+      for (let i = 0; i < n; i++) yhy += y[i] * h0[i] * y[i];
+      gamma = dot(sList[last], y) / yhy;
+    }
+    for (let i = 0; i < n; i++) q[i] *= gamma * h0[i];
   }
-  for (let i = 0; i < n; i++) q[i] *= gamma * h0[i];
   for (let j = 0; j < sList.length; j++) {
     const s = sList[j];
     const coefficient = alphas[j] - rhos[j] * dot(yList[j], q);

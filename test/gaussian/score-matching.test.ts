@@ -3,10 +3,16 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { chooseBackend } from '../../lib/backend';
 import { gridStructure } from '../../lib/gaussian/model/structure';
-import { relativeFrobeniusError, toDense, trace } from '../../lib/gaussian/model/precision';
+import { createPrecision, relativeFrobeniusError, toDense, trace } from '../../lib/gaussian/model/precision';
 import { localFromData, localFromDense } from '../../lib/gaussian/model/local-moments';
 import { secondMomentDense } from '../../lib/data/moments';
-import { fitScoreMatchingExact, fitScoreMatchingExactFromData, scoreMatchingHessianTimes, scoreMatchingLoss } from '../../lib/gaussian/score-matching/exact';
+import {
+  fitScoreMatchingExact,
+  fitScoreMatchingExactFromData,
+  scoreMatchingHessianSolver,
+  scoreMatchingHessianTimes,
+  scoreMatchingLoss,
+} from '../../lib/gaussian/score-matching/exact';
 import { barrierObjective, fitScoreMatchingBarrier } from '../../lib/gaussian/score-matching/barrier';
 import { fitScoreMatchingGradient, tfScoreMatchingLossOfMoments, tfScoreMatchingLossOfRows } from '../../lib/gaussian/score-matching/gradient-fit';
 import { knownSparsePrecision } from '../../lib/gaussian/model/known-precision';
@@ -49,6 +55,24 @@ test('the SM solution satisfies P_M(½(ΛS + SΛ)) = P_M(I) computed densely', (
   }
   assert.ok(worst < 1e-8, `worst ${worst}`);
   assert.ok(Math.abs(fit.loss + 0.5 * trace(fit.precision)) < 1e-8 * Math.abs(fit.loss));
+});
+
+test("the Hessian solver inverts SM's Hessian product, on either pattern and a grid that is not square", () => {
+  for (const connectivity of [4, 8] as const) {
+    const grid = gridStructure(5, 7, connectivity);
+    const rows = sampleByCholesky(knownSparsePrecision(grid, 3), new Float64Array(grid.size), 500, 4);
+    const local = localFromData(rows, 500, grid);
+    const solve = scoreMatchingHessianSolver(local);
+    const v = Float64Array.from({ length: grid.size + grid.edgeCount }, (_, j) => Math.sin(1 + j));
+    const back = solve(scoreMatchingHessianTimes(createPrecision(grid, v), local));
+    const worst = back.reduce((m, x, j) => Math.max(m, Math.abs(x - v[j])), 0);
+    assert.ok(worst < 1e-10, `${connectivity}-connected: worst ${worst}`);
+  }
+  // A pixel that never varies leaves S, and so H, singular: named, not solved.
+  const grid = gridStructure(3, 3, 4);
+  const flat = new Float64Array(9 * 9);
+  for (let i = 1; i < 9; i++) flat[i * 9 + i] = 1;
+  assert.throws(() => scoreMatchingHessianSolver(localFromDense(flat, grid)), /Hessian is not positive definite \(free value 0, pivot 0\)/);
 });
 
 test('SM from data rows equals SM from the dense second moment', async () => {

@@ -196,4 +196,10 @@ test('L-BFGS minimises a convex quadratic to its closed-form solution', () => {
   const L = choleskyOrThrow(A, n, 'A');
   const exact = solveLowerTransposed(L, n, solveLower(L, n, b));
   assert.ok(maxAbsDiff(result.x, exact) < 1e-9);
+  // With the exact inverse Hessian as its preconditioner the first step is Newton's: it lands on the solution.
+  const inverse = (v: Float64Array) => solveLowerTransposed(L, n, solveLower(L, n, v));
+  const preconditioned = minimiseLbfgs(objective, new Float64Array(n), { tolerance: 1e-12, inverseHessian: inverse });
+  assert.equal(preconditioned.iterations, 1);
+  assert.ok(maxAbsDiff(preconditioned.x, exact) < 1e-9);
+  assert.ok(result.iterations > 5, `without it: ${result.iterations} iterations`);
 });

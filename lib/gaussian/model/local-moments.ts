@@ -88,3 +88,27 @@ function accumulateShift(acc: Float64Array, rows: Float64Array[], H: number, W: 
     }
   }
 }
+
+/**
+ * For pixel i and slot a, the position in θ of Λ[i, nₐ(i)]. Off-grid slots point at θ₀: their
+ * block rows and columns are 0, so whatever value sits there adds nothing to the loss or gradient.
+ */
+export function slotParameterIndex(local: LocalSecondMoment): Int32Array {
+  const { structure } = local;
+  const { slots: K, edgeOfSlot, classOfSlot } = local.neighbourhoods;
+  const classStart: number[] = [];
+  let start = structure.size;
+  for (const c of structure.edgeClasses) {
+    classStart.push(start);
+    start += c.count;
+  }
+  const index = new Int32Array(structure.size * K);
+  for (let i = 0; i < structure.size; i++) {
+    index[i * K] = i;
+    for (let a = 1; a < K; a++) {
+      const e = edgeOfSlot[i * K + a];
+      index[i * K + a] = e < 0 ? 0 : classStart[classOfSlot[a]] + e;
+    }
+  }
+  return index;
+}

@@ -8,8 +8,9 @@
 // J* = −½ tr Λ*. SM has no log-det barrier: positive definiteness must be checked afterwards.
 import { createPrecision, SparsePrecision, trace } from '../model/precision';
 import { edgeEndpoints, GridStructure } from '../model/structure';
-import { LocalSecondMoment, localFromData, localFromDense } from '../model/local-moments';
+import { LocalSecondMoment, localFromData, localFromDense, slotParameterIndex } from '../model/local-moments';
 import { dot, norm } from '../../linalg/vector';
+import { bandedCholesky, bandedSolveLower, bandedSolveLowerTransposed, createBanded } from '../../linalg/banded';
 
 export interface ScoreMatchingFit {
   precision: SparsePrecision;
@@ -115,6 +116,61 @@ export function scoreMatchingHessianDiagonal(local: LocalSecondMoment): Float64A
     if (!(out.diagonal[i] > 0)) throw new Error(`score matching: second moment of pixel ${i} is ${out.diagonal[i]}, expected > 0 (dequantise or add a ridge)`);
   }
   return out.values;
+}
+
+/**
+ * v ↦ H⁻¹v for SM's Hessian H, e.g. the preconditioner of an objective made of J and a smaller
+ * term (the log-det barrier). J = ½ Σᵢ ρᵢᵀBᵢρᵢ − tr Λ with ρᵢ row i of Λ over pixel i's slots and
+ * Bᵢ its block of S, so H = Σᵢ EᵢᵀBᵢEᵢ (Eᵢ picks ρᵢ out of θ): two free values are coupled only when
+ * they share a row of Λ. Numbered pixel by pixel (a pixel's diagonal value, then the edges it
+ * anchors), H is banded — bandwidth 83 (4-connected) and 143 (8-connected) on 28×28 — so one
+ * banded Cholesky factor (0.02 and 0.09 s) gives each solve in about 1 and 2.5 ms.
+ */
+export function scoreMatchingHessianSolver(local: LocalSecondMoment): (v: Float64Array) => Float64Array {
+  const { structure } = local;
+  const D = structure.size;
+  const P = D + structure.edgeCount;
+  const { slots: K, pixel } = local.neighbourhoods;
+  const { anchors } = edgeEndpoints(structure);
+  const owner = new Int32Array(P);
+  for (let i = 0; i < D; i++) owner[i] = i;
+  let q = D;
+  for (const classAnchors of anchors) for (const a of classAnchors) owner[q++] = a;
+  const order = Array.from({ length: P }, (_, j) => j).sort((a, b) => owner[a] - owner[b] || a - b);
+  const position = new Int32Array(P);
+  order.forEach((j, r) => (position[j] = r));
+  const slot = slotParameterIndex(local);
+  // The pairs of values that share row i of Λ, as positions in the new numbering (off-grid slots have none).
+  const forEachPair = (visit: (row: number, column: number, block: number) => void) => {
+    for (let i = 0; i < D; i++) {
+      for (let a = 0; a < K; a++) {
+        if (pixel[i * K + a] < 0) continue;
+        for (let b = 0; b < K; b++) {
+          if (pixel[i * K + b] >= 0) visit(position[slot[i * K + a]], position[slot[i * K + b]], (i * K + a) * K + b);
+        }
+      }
+    }
+  };
+  let bandwidth = 0;
+  forEachPair((row, column) => (bandwidth = Math.max(bandwidth, row - column)));
+  const H = createBanded(P, bandwidth);
+  const w = bandwidth + 1;
+  forEachPair((row, column, block) => {
+    if (row >= column) H.band[row * w + (row - column)] += local.blocks[block];
+  });
+  const outcome = bandedCholesky(H);
+  if (!outcome.ok) {
+    throw new Error(
+      `score matching: the Hessian is not positive definite (free value ${order[outcome.pivot]}, pivot ${outcome.value}): S must be positive definite`,
+    );
+  }
+  const factor = outcome.factor;
+  return (v) => {
+    const permuted = new Float64Array(P);
+    for (let j = 0; j < P; j++) permuted[position[j]] = v[j];
+    const solved = bandedSolveLowerTransposed(factor, bandedSolveLower(factor, permuted));
+    return Float64Array.from(position, (r) => solved[r]);
+  };
 }
 
 export function fitScoreMatchingLocal(local: LocalSecondMoment, options: ConjugateGradientOptions): ScoreMatchingFit {

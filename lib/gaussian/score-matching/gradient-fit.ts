@@ -6,7 +6,7 @@
 // tfScoreMatchingLossOfRows is the per-row definition, for checking the two agree.
 import * as tf from '@tensorflow/tfjs';
 import { createPrecision, SparsePrecision } from '../model/precision';
-import { LocalSecondMoment } from '../model/local-moments';
+import { LocalSecondMoment, slotParameterIndex } from '../model/local-moments';
 import { tfPrecisionTimes, tfTrace } from '../model/tf-precision';
 import { trainPrecision, TrainResult } from '../contrastive/minibatch';
 
@@ -16,30 +16,6 @@ export function tfScoreMatchingLossOfRows(theta: tf.Tensor1D, rows: tf.Tensor2D,
     const score = tfPrecisionTimes(theta, rows, local.structure);
     return tf.sub(tf.mul(0.5, tf.mean(tf.sum(tf.square(score), 1))), tfTrace(theta, local.structure)) as tf.Scalar;
   });
-}
-
-/**
- * For pixel i and slot a, the position in θ of Λ[i, nₐ(i)]. Off-grid slots point at θ₀: their
- * block rows and columns are 0, so whatever value sits there adds nothing to the loss or gradient.
- */
-function slotParameterIndex(local: LocalSecondMoment): Int32Array {
-  const { structure } = local;
-  const { slots: K, edgeOfSlot, classOfSlot } = local.neighbourhoods;
-  const classStart: number[] = [];
-  let start = structure.size;
-  for (const c of structure.edgeClasses) {
-    classStart.push(start);
-    start += c.count;
-  }
-  const index = new Int32Array(structure.size * K);
-  for (let i = 0; i < structure.size; i++) {
-    index[i * K] = i;
-    for (let a = 1; a < K; a++) {
-      const e = edgeOfSlot[i * K + a];
-      index[i * K + a] = e < 0 ? 0 : classStart[classOfSlot[a]] + e;
-    }
-  }
-  return index;
 }
 
 /**

@@ -17,7 +17,7 @@ import { createRng, permutation } from '../../random';
 import { createPrecision, SparsePrecision } from '../model/precision';
 import { GridStructure } from '../model/structure';
 import { LocalSecondMoment, localFromData } from '../model/local-moments';
-import { fitScoreMatchingLocal, scoreMatchingHessianDiagonal } from './exact';
+import { fitScoreMatchingLocal, scoreMatchingHessianSolver } from './exact';
 import { barrierObjective, fitScoreMatchingBarrier } from './barrier';
 import { choleskyOfPrecision } from '../model/positive-definite';
 import { gaussianLogLikelihoods } from '../model/likelihood';
@@ -121,7 +121,7 @@ export function fitBarrierFrom(
 ): { precision: SparsePrecision; iterations: number } {
   const { structure } = local;
   const result = minimiseLbfgs((values) => barrierObjective(createPrecision(structure, values), local, tau), start.values, {
-    inverseHessianDiagonal: scoreMatchingHessianDiagonal(local).map((h) => 1 / h),
+    inverseHessian: scoreMatchingHessianSolver(local),
     tolerance,
     gradientScale: Math.sqrt(structure.size),
     maxIterations: 20000,

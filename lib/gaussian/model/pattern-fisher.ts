@@ -62,13 +62,81 @@ export function bandOnPattern(m: Banded, structure: GridStructure): Float64Array
   return readPattern(m, patternEntries(structure), new Float64Array(parameterCount(structure)));
 }
 
+/**
+ * The preconditioner's sums as index lists, per structure (they do not depend on Λ's values): for free
+ * value q = (a, b), one outer term per neighbour k of a (Λ_ak: outerLambda) and, inside it, one inner term
+ * per neighbour l of b with (k, l) on the pattern or k = l (R̃_kl: innerR, Λ_lb: innerLambda). Reading
+ * them in order replaces two dense D×D matrices, whose scattered reads made each application slow.
+ */
+interface PreconditionerTerms {
+  outerStart: Int32Array;
+  outerLambda: Int32Array;
+  innerStart: Int32Array;
+  innerR: Int32Array;
+  innerLambda: Int32Array;
+}
+
+const termsCache = new WeakMap<GridStructure, PreconditionerTerms>();
+
+function preconditionerTerms(structure: GridStructure): PreconditionerTerms {
+  const cached = termsCache.get(structure);
+  if (cached) return cached;
+  const D = structure.size;
+  const nb = neighbourhoods(structure);
+  const K = nb.slots;
+  const { rowOf, colOf } = patternEntries(structure);
+  // The free value of pixel pair (i, j), or −1 off the pattern.
+  const classStart: number[] = [];
+  let start = D;
+  for (const c of structure.edgeClasses) {
+    classStart.push(start);
+    start += c.count;
+  }
+  const valueOf = (i: number, j: number) => {
+    if (i === j) return i;
+    for (let s = 1; s < K; s++) if (nb.pixel[i * K + s] === j) return classStart[nb.classOfSlot[s]] + nb.edgeOfSlot[i * K + s];
+    return -1;
+  };
+  const outerStart = [0];
+  const outerLambda: number[] = [];
+  const innerStart = [0];
+  const innerR: number[] = [];
+  const innerLambda: number[] = [];
+  for (let q = 0; q < rowOf.length; q++) {
+    const a = rowOf[q];
+    const b = colOf[q];
+    for (let s = 0; s < K; s++) {
+      const k = nb.pixel[a * K + s];
+      if (k < 0) continue;
+      outerLambda.push(valueOf(a, k));
+      for (let t = 0; t < K; t++) {
+        const l = nb.pixel[b * K + t];
+        const j = l < 0 ? -1 : valueOf(k, l);
+        if (j < 0) continue;
+        innerR.push(j);
+        innerLambda.push(valueOf(l, b));
+      }
+      innerStart.push(innerR.length);
+    }
+    outerStart.push(outerLambda.length);
+  }
+  const terms = {
+    outerStart: Int32Array.from(outerStart),
+    outerLambda: Int32Array.from(outerLambda),
+    innerStart: Int32Array.from(innerStart),
+    innerR: Int32Array.from(innerR),
+    innerLambda: Int32Array.from(innerLambda),
+  };
+  termsCache.set(structure, terms);
+  return terms;
+}
+
 /** F at Λ, given Λ's banded Cholesky factor (and the band of Λ⁻¹, if the caller has it already). */
 export function patternFisher(precision: SparsePrecision, factor: Banded, inverse: Banded = bandedInverse(factor)): PatternFisher {
   const { structure } = precision;
   const D = structure.size;
   const P = parameterCount(structure);
   const entries = patternEntries(structure);
-  const { rowOf, colOf } = entries;
   const meanFeatures = readPattern(inverse, entries, new Float64Array(P)).map((z, q) => (q < D ? 1 : 2) * z);
 
   const direction = createPrecision(structure);
@@ -78,34 +146,21 @@ export function patternFisher(precision: SparsePrecision, factor: Banded, invers
     for (let q = 0; q < P; q++) out[q] *= -(q < D ? 0.5 : 1);
   }
 
-  // Dense Λ and R̃, written on the pattern only (the same entries every time, so never cleared).
-  const nb = neighbourhoods(structure);
-  const K = nb.slots;
-  const lambdaDense = new Float64Array(D * D);
-  const rDense = new Float64Array(D * D);
-  const scatter = (values: ArrayLike<number>, dense: Float64Array, diagonalFactor: number) => {
-    for (let q = 0; q < P; q++) {
-      const value = (q < D ? diagonalFactor : 1) * values[q];
-      dense[rowOf[q] * D + colOf[q]] = value;
-      dense[colOf[q] * D + rowOf[q]] = value;
-    }
-  };
-  scatter(precision.values, lambdaDense, 1);
+  const terms = preconditionerTerms(structure);
+  const lambda = precision.values;
+  // (Λ R̃ Λ)_ab = Σ_{k∈N(a)} Λ_ak Σ_{l∈N(b)} R̃_kl Λ_lb over the pairs (k, l) where R̃ can be non-zero, in
+  // the slots' order; R̃ doubles r on the diagonal (an exact product, so the sums are those of dense matrices).
   function precondition(r: Float64Array, out: Float64Array): void {
-    scatter(r, rDense, 2);
+    const { outerStart, outerLambda, innerStart, innerR, innerLambda } = terms;
     for (let q = 0; q < P; q++) {
-      const a = rowOf[q];
-      const b = colOf[q];
       let sum = 0;
-      for (let s = 0; s < K; s++) {
-        const k = nb.pixel[a * K + s];
-        if (k < 0) continue;
+      for (let s = outerStart[q]; s < outerStart[q + 1]; s++) {
         let partial = 0;
-        for (let t = 0; t < K; t++) {
-          const l = nb.pixel[b * K + t];
-          if (l >= 0) partial += rDense[k * D + l] * lambdaDense[l * D + b];
+        for (let t = innerStart[s]; t < innerStart[s + 1]; t++) {
+          const j = innerR[t];
+          partial += (j < D ? 2 * r[j] : r[j]) * lambda[innerLambda[t]];
         }
-        sum += lambdaDense[a * D + k] * partial;
+        sum += lambda[outerLambda[s]] * partial;
       }
       out[q] = sum;
     }

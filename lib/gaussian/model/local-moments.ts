@@ -93,7 +93,7 @@ function accumulateShift(acc: Float64Array, rows: Float64Array[], H: number, W: 
  * For pixel i and slot a, the position in θ of Λ[i, nₐ(i)]. Off-grid slots point at θ₀: their
  * block rows and columns are 0, so whatever value sits there adds nothing to the loss or gradient.
  */
-export function slotParameterIndex(local: LocalSecondMoment): Int32Array {
+export function slotParameterIndex(local: Pick<LocalSecondMoment, 'structure' | 'neighbourhoods'>): Int32Array {
   const { structure } = local;
   const { slots: K, edgeOfSlot, classOfSlot } = local.neighbourhoods;
   const classStart: number[] = [];

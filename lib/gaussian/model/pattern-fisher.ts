@@ -16,6 +16,7 @@ import { bandedInverseDirection } from '../../linalg/banded-derivative';
 import { createPrecision, SparsePrecision } from './precision';
 import { toBanded } from './positive-definite';
 import { edgeEndpoints, GridStructure, neighbourhoods, parameterCount } from './structure';
+import { slotParameterIndex } from './local-moments';
 
 export interface PatternFisher {
   /** E f(x) under N(0, Λ⁻¹): Zᵢᵢ for a diagonal value, 2Z_ab for an edge. */
@@ -81,20 +82,14 @@ const termsCache = new WeakMap<GridStructure, PreconditionerTerms>();
 function preconditionerTerms(structure: GridStructure): PreconditionerTerms {
   const cached = termsCache.get(structure);
   if (cached) return cached;
-  const D = structure.size;
   const nb = neighbourhoods(structure);
   const K = nb.slots;
   const { rowOf, colOf } = patternEntries(structure);
   // The free value of pixel pair (i, j), or −1 off the pattern.
-  const classStart: number[] = [];
-  let start = D;
-  for (const c of structure.edgeClasses) {
-    classStart.push(start);
-    start += c.count;
-  }
+  const slot = slotParameterIndex({ structure, neighbourhoods: nb });
   const valueOf = (i: number, j: number) => {
     if (i === j) return i;
-    for (let s = 1; s < K; s++) if (nb.pixel[i * K + s] === j) return classStart[nb.classOfSlot[s]] + nb.edgeOfSlot[i * K + s];
+    for (let s = 1; s < K; s++) if (nb.pixel[i * K + s] === j) return slot[i * K + s];
     return -1;
   };
   const outerStart = [0];

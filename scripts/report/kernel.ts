@@ -16,6 +16,11 @@ import { createHmac, randomBytes, randomUUID } from 'crypto';
 import * as zmq from 'zeromq';
 
 const DELIMITER = Buffer.from('<IDS|MSG>');
+/** Starts tried before a kernel that keeps finding its ports taken is an error. */
+const PORT_ATTEMPTS = 3;
+
+/** The kernel could not bind one of the ports it was given (tslab then prints EADDRINUSE and waits forever). */
+class PortInUseError extends Error {}
 const PROTOCOL_VERSION = '5.3';
 
 export interface KernelMessage {
@@ -39,7 +44,11 @@ interface KernelSpec {
   language: string;
 }
 
-/** Ports the OS says are free now; the kernel binds them a moment later, as Jupyter's own clients do. */
+/**
+ * Ports the OS says are free now; the kernel binds them a moment later, as Jupyter's own clients do.
+ * Another process can take one in between (two runners starting kernels at once): the kernel then
+ * reports EADDRINUSE and start() tries again with new ports.
+ */
 async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(
     Array.from({ length: count }, () => new Promise<net.Server>((resolve, reject) => {
@@ -99,9 +108,25 @@ export class Kernel {
    * Starts the kernel described by `kernelDir`/kernel.json with `cwd` as its working directory (Jupyter
    * uses the notebook's folder) and `env`, and waits until it answers on both shell and iopub.
    */
-  static async start(kernelDir: string, cwd: string, env: NodeJS.ProcessEnv, startTimeoutMs = 60_000): Promise<Kernel> {
+  static async start(
+    kernelDir: string,
+    cwd: string,
+    env: NodeJS.ProcessEnv,
+    startTimeoutMs = 60_000,
+    choosePorts: (count: number) => Promise<number[]> = freePorts,
+  ): Promise<Kernel> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await Kernel.startOnce(kernelDir, cwd, env, startTimeoutMs, await choosePorts(5));
+      } catch (error) {
+        if (!(error instanceof PortInUseError) || attempt === PORT_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  private static async startOnce(kernelDir: string, cwd: string, env: NodeJS.ProcessEnv, startTimeoutMs: number, ports: number[]): Promise<Kernel> {
     const spec = readKernelSpec(kernelDir);
-    const [shellPort, iopubPort, stdinPort, controlPort, hbPort] = await freePorts(5);
+    const [shellPort, iopubPort, stdinPort, controlPort, hbPort] = ports;
     const key = randomBytes(32).toString('hex');
     const connectionDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lfr-kernel-'));
     const connectionFile = path.join(connectionDir, 'kernel.json');
@@ -220,6 +245,9 @@ export class Kernel {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (this.exited) throw this.deathNotice();
+      if (this.processOutput.includes('EADDRINUSE')) {
+        throw new PortInUseError(`the kernel could not bind one of its ports; it printed:\n${this.processOutput.trim()}`);
+      }
       const attempt = this.request(this.shell, 'kernel_info_request', {});
       const answered = await Promise.race([attempt.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 1000))]);
       if (answered) return;

@@ -111,7 +111,7 @@ export function minimiseLbfgs(objective: Objective, x0: Float64Array, options: L
 
 /** −H·g for the L-BFGS inverse-Hessian approximation H built from the stored pairs on top of h0. */
 function twoLoop(gradient: Float64Array, sList: Float64Array[], yList: Float64Array[], h0: Float64Array | ((v: Float64Array) => Float64Array)): Float64Array {
-  let q = Float64Array.from(gradient);
+  let q: Float64Array = Float64Array.from(gradient);
   const n = q.length;
   const alphas = new Float64Array(sList.length);
   const rhos = sList.map((s, j) => 1 / dot(yList[j], s));

@@ -349,6 +349,11 @@ test("cNCE with SM's ridge lands next to SM's ridge fit, as its leading order sa
     const alone = fitCnceFullBatch(rows, 2000, structure, { init, kappa: 2, seed: 17, ridge });
     assert.deepEqual(fitCnceSample(sample, structure, { init, ridge }).precision.values, alone.precision.values, `γ = ${ridge}`);
   }
+  const other = gridStructure(4, 4, 8);
+  assert.throws(
+    () => fitCnceSample(sample, other, { init: diagonalPrecision(other, new Float64Array(16).fill(1)) }),
+    /not of 16-pixel images \(50000 values for 2000 couples\)/,
+  );
 });
 
 test("cNCE's ridge ladder starts at SM's best positive definite ridge and doubles; the first ridge that trains ends it", async () => {

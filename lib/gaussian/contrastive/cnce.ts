@@ -204,6 +204,11 @@ export function fitCnceSample(
 ): CnceFullBatchFit {
   const { epsilon, kappa } = sample;
   checkRidge(options.ridge, 'fitCnceSample');
+  if (sample.block.couples.length !== sample.block.index.length * structure.size) {
+    throw new Error(
+      `fitCnceSample: the sample's couples are not of ${structure.size}-pixel images (${sample.block.couples.length} values for ${sample.block.index.length} couples)`,
+    );
+  }
   const ridge = options.ridge ?? 0;
   const fit = minimiseLogisticLoss(structure, { precision: options.init }, [sample.block], {
     ...options,

@@ -10,8 +10,8 @@ export interface LbfgsOptions {
   /** Approximate inverse Hessian diagonal (default: all ones). */
   inverseHessianDiagonal?: Float64Array;
   /**
-   * An approximate inverse Hessian as a symmetric positive definite map v ↦ H₀v, e.g. through the
-   * factor of a known part of the Hessian; it takes the place of inverseHessianDiagonal.
+   * An approximate inverse Hessian as a symmetric positive definite map v ↦ H₀v (into a new array), e.g.
+   * through the factor of a known part of the Hessian; it takes the place of inverseHessianDiagonal.
    */
   inverseHessian?: (v: Float64Array) => Float64Array;
   /** Stop when ‖gradient‖ ≤ tolerance · gradientScale (default 1e-9; scale defaults to ‖initial gradient‖). */
@@ -46,7 +46,7 @@ const MAX_BACKTRACKS = 60;
 export function minimiseLbfgs(objective: Objective, x0: Float64Array, options: LbfgsOptions = {}): LbfgsResult {
   const name = options.name ?? 'L-BFGS';
   const n = x0.length;
-  const h0 = options.inverseHessian ?? options.inverseHessianDiagonal ?? new Float64Array(n).fill(1);
+  const h0 = scaledInverseHessian(options, n);
   const memory = options.memory ?? 20;
   const maxIterations = options.maxIterations ?? 5000;
   const tolerance = options.tolerance ?? 1e-9;
@@ -109,9 +109,26 @@ export function minimiseLbfgs(objective: Objective, x0: Float64Array, options: L
   return { x, value, gradient, iterations, relativeGradient: norm(gradient) / scale };
 }
 
+/**
+ * v ↦ scale·H₀v for the options' preconditioner. A diagonal multiplies each vᵢ by scale·dᵢ, the
+ * product its users' numbers were computed with.
+ */
+function scaledInverseHessian(options: LbfgsOptions, n: number): (v: Float64Array, scale: number) => Float64Array {
+  const map = options.inverseHessian;
+  if (map) {
+    return (v, scale) => {
+      const out = map(v);
+      for (let i = 0; i < n; i++) out[i] *= scale;
+      return out;
+    };
+  }
+  const diagonal = options.inverseHessianDiagonal ?? new Float64Array(n).fill(1);
+  return (v, scale) => v.map((x, i) => x * (scale * diagonal[i]));
+}
+
 /** −H·g for the L-BFGS inverse-Hessian approximation H built from the stored pairs on top of h0. */
-function twoLoop(gradient: Float64Array, sList: Float64Array[], yList: Float64Array[], h0: Float64Array | ((v: Float64Array) => Float64Array)): Float64Array {
-  let q: Float64Array = Float64Array.from(gradient);
+function twoLoop(gradient: Float64Array, sList: Float64Array[], yList: Float64Array[], h0: (v: Float64Array, scale: number) => Float64Array): Float64Array {
+  const q = Float64Array.from(gradient);
   const n = q.length;
   const alphas = new Float64Array(sList.length);
   const rhos = sList.map((s, j) => 1 / dot(yList[j], s));
@@ -122,26 +139,14 @@ function twoLoop(gradient: Float64Array, sList: Float64Array[], yList: Float64Ar
     for (let i = 0; i < n; i++) q[i] -= alpha * y[i];
   }
   // Scale the preconditioner by the latest curvature (Nocedal & Wright eq. 7.20, in the h0 metric).
-  let gamma = 1;
-  if (typeof h0 === 'function') {
-    if (sList.length > 0) gamma = dot(sList[sList.length - 1], yList[sList.length - 1]) / dot(yList[sList.length - 1], h0(yList[sList.length - 1]));
-    q = h0(q);
-    for (let i = 0; i < n; i++) q[i] *= gamma;
-  } else {
-    if (sList.length > 0) {
-      const last = sList.length - 1;
-      const y = yList[last];
-      let yhy = 0;
-      for (let i = 0; i < n; i++) yhy += y[i] * h0[i] * y[i];
-      gamma = dot(sList[last], y) / yhy;
-    }
-    for (let i = 0; i < n; i++) q[i] *= gamma * h0[i];
-  }
+  const last = sList.length - 1;
+  const gamma = last >= 0 ? dot(sList[last], yList[last]) / dot(yList[last], h0(yList[last], 1)) : 1;
+  const r = h0(q, gamma);
   for (let j = 0; j < sList.length; j++) {
     const s = sList[j];
-    const coefficient = alphas[j] - rhos[j] * dot(yList[j], q);
-    for (let i = 0; i < n; i++) q[i] += coefficient * s[i];
+    const coefficient = alphas[j] - rhos[j] * dot(yList[j], r);
+    for (let i = 0; i < n; i++) r[i] += coefficient * s[i];
   }
-  for (let i = 0; i < n; i++) q[i] = -q[i];
-  return q;
+  for (let i = 0; i < n; i++) r[i] = -r[i];
+  return r;
 }

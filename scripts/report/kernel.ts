@@ -16,12 +16,12 @@ import { createHmac, randomBytes, randomUUID } from 'crypto';
 import * as zmq from 'zeromq';
 
 const DELIMITER = Buffer.from('<IDS|MSG>');
+const PROTOCOL_VERSION = '5.3';
 /** Starts tried before a kernel that keeps finding its ports taken is an error. */
 const PORT_ATTEMPTS = 3;
 
 /** The kernel could not bind one of the ports it was given (tslab then prints EADDRINUSE and waits forever). */
 class PortInUseError extends Error {}
-const PROTOCOL_VERSION = '5.3';
 
 export interface KernelMessage {
   header: { msg_id: string; msg_type: string; session: string; date?: string; username?: string; version?: string };
@@ -49,7 +49,7 @@ interface KernelSpec {
  * Another process can take one in between (two runners starting kernels at once): the kernel then
  * reports EADDRINUSE and start() tries again with new ports.
  */
-async function freePorts(count: number): Promise<number[]> {
+export async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(
     Array.from({ length: count }, () => new Promise<net.Server>((resolve, reject) => {
       const server = net.createServer();

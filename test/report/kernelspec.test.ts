@@ -68,32 +68,23 @@ test("the kernel's launcher drops a message signed with another key, which tslab
 });
 
 test('a kernel that finds one of its ports taken is started again on new ports, up to three times', async () => {
-  const { Kernel } = await import('../../scripts/report/kernel');
+  const { Kernel, freePorts } = await import('../../scripts/report/kernel');
   const net = await import('net');
-  const listen = () =>
-    new Promise<import('net').Server>((resolve) => {
-      const server = net.createServer();
-      server.listen(0, '127.0.0.1', () => resolve(server));
-    });
-  const portOf = (server: import('net').Server) => (server.address() as import('net').AddressInfo).port;
-  const occupied = await listen();
-  // Five ports that were free a moment ago, with the shell port replaced by the occupied one while `taken` lasts.
+  const occupied = net.createServer();
+  await new Promise<void>((resolve) => occupied.listen(0, '127.0.0.1', () => resolve()));
+  // The runner's own free ports, with the shell port replaced by the occupied one for the first `taken` calls.
   let calls = 0;
   const choosePorts = (taken: number) => async (count: number) => {
-    calls++;
-    const servers = await Promise.all(Array.from({ length: count }, listen));
-    const ports = servers.map(portOf);
-    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-    if (calls <= taken) ports[0] = portOf(occupied);
+    const ports = await freePorts(count);
+    if (++calls <= taken) ports[0] = (occupied.address() as import('net').AddressInfo).port;
     return ports;
   };
   try {
-    const start = Date.now();
+    // Without noticing the clash, the first start would run out its 60 s and fail rather than try again.
     const kernel = await Kernel.start(kernelDir, root, process.env, 60_000, choosePorts(1));
     assert.ok(kernel.alive);
     await kernel.shutdown();
     assert.equal(calls, 2);
-    assert.ok(Date.now() - start < 30_000, `took ${Date.now() - start} ms: the clash was not noticed before the start's time limit`);
     calls = 0;
     await assert.rejects(Kernel.start(kernelDir, root, process.env, 60_000, choosePorts(3)), /could not bind one of its ports.*EADDRINUSE/s);
     assert.equal(calls, 3);

@@ -1,8 +1,9 @@
-// cNCE with SM's ridge on the digits (fitCnceFullBatch's `ridge`), every ridge on the same sample of couples. The ridge SM's validation chose is the
+// cNCE with SM's ridge on the digits (fitCnceFullBatch's `ridge`). The ridge SM's validation chose is the
 // first one tried. cNCE at the rule's ε is SM only to leading order, so its minimiser can still lie on the
 // cone's edge at a ridge that keeps SM's inside (measured in docs/decisions.md). A fit that does not train is
 // then followed by one at the smallest ridge of SM's sweep at least twice as large, up to `tries` fits; a
 // larger ridge means more bias, so the ladder climbs only as far as it must, and every attempt is reported.
+// Every ridge is fitted to the same sample of couples, drawn once.
 import { SmValidationEntry, bestRidge } from '../../gaussian/score-matching/validated';
 import { CnceFullBatchFit, cnceSample, fitCnceSample } from '../../gaussian/contrastive/cnce';
 import { identityPrecision } from '../../gaussian/model/precision';

@@ -124,9 +124,21 @@ export function scoreMatchingHessianDiagonal(local: LocalSecondMoment): Float64A
  * Bᵢ its block of S, so H = Σᵢ EᵢᵀBᵢEᵢ (Eᵢ picks ρᵢ out of θ): two free values are coupled only when
  * they share a row of Λ. Numbered pixel by pixel (a pixel's diagonal value, then the edges it
  * anchors), H is banded — bandwidth 83 (4-connected) and 143 (8-connected) on 28×28 — so one
- * banded Cholesky factor (0.02 and 0.09 s) gives each solve in about 1 and 2.5 ms.
+ * banded Cholesky factor (0.02 and 0.09 s) gives each solve in about 1 and 2.5 ms. The factor is kept
+ * with the moments: a sweep of barrier weights on the same moments factors H once.
  */
 export function scoreMatchingHessianSolver(local: LocalSecondMoment): (v: Float64Array) => Float64Array {
+  let solver = hessianSolvers.get(local);
+  if (!solver) {
+    solver = factorHessian(local);
+    hessianSolvers.set(local, solver);
+  }
+  return solver;
+}
+
+const hessianSolvers = new WeakMap<LocalSecondMoment, (v: Float64Array) => Float64Array>();
+
+function factorHessian(local: LocalSecondMoment): (v: Float64Array) => Float64Array {
   const { structure } = local;
   const D = structure.size;
   const P = D + structure.edgeCount;
